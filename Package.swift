@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+// restore — image restoration and colour correction for post-production.
+// Module map and dependency rules: ../shared/ARCHITECTURE.md (dependencies point down only).
+import PackageDescription
+
+let package = Package(
+    name: "restore",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Restore", targets: ["Restore"]),
+        .executable(name: "restore", targets: ["restore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libpng-dev libtiff-dev liblcms2-dev libjpeg62-turbo-dev).
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CLCMS2", pkgConfig: "lcms2", providers: [.apt(["liblcms2-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+
+        // The only C we write: setjmp-guarded libpng/libjpeg sequences, per-handle libtiff and
+        // per-context lcms2 error capture, and lcms2 constants that don't import into Swift.
+        .target(
+            name: "CRestoreShims",
+            dependencies: ["CPNG", "CTIFF", "CLCMS2", "CJPEG"],
+            cSettings: [.unsafeFlags(["-O2"])]
+        ),
+
+        .target(name: "RestoreCore"),
+        .target(name: "RestoreIO", dependencies: ["RestoreCore", "CRestoreShims", "CTIFF"]),
+        .target(name: "RestoreColor", dependencies: ["RestoreCore", "CRestoreShims", "CLCMS2"]),
+        .target(name: "Restore", dependencies: ["RestoreCore", "RestoreIO", "RestoreColor"]),
+        .executableTarget(
+            name: "restore",
+            dependencies: ["Restore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .target(name: "RestoreTestSupport", dependencies: ["RestoreCore"], path: "Tests/RestoreTestSupport"),
+        .testTarget(name: "RestoreCoreTests", dependencies: ["RestoreCore", "RestoreTestSupport"]),
+        .testTarget(name: "RestoreIOTests", dependencies: ["RestoreIO", "RestoreTestSupport"]),
+        .testTarget(name: "RestoreColorTests", dependencies: ["RestoreColor", "RestoreIO", "RestoreTestSupport"]),
+        .testTarget(name: "RestoreCLITests", dependencies: ["Restore", "RestoreTestSupport"]),
+    ]
+)

@@ -1,0 +1,125 @@
+import CLCMS2
+import CRestoreShims
+import RestoreCore
+
+/// ICC rendering intents.
+public enum RenderingIntent: String, Sendable, CaseIterable {
+    case perceptual, relative, saturation, absolute
+
+    var lcms: UInt32 {
+        switch self {
+        case .perceptual: return UInt32(INTENT_PERCEPTUAL)
+        case .relative: return UInt32(INTENT_RELATIVE_COLORIMETRIC)
+        case .saturation: return UInt32(INTENT_SATURATION)
+        case .absolute: return UInt32(INTENT_ABSOLUTE_COLORIMETRIC)
+        }
+    }
+}
+
+/// A compiled lcms2 transform between two profiles on planar Float32 samples. Created once
+/// (float pipeline, `cmsFLAGS_NOCACHE`) and shared by all threads; immutable.
+///
+/// Samples are in lcms2's float encoding for RGB and gray: 0…1 nominal; matrix-shaper
+/// profiles pass values outside that range through unclipped (useful for float TIFFs).
+public final class ColorTransform: @unchecked Sendable {
+    private let handle: cmsHTRANSFORM
+    private let context: cmsContext
+    private let errors: UnsafeMutablePointer<rs_lcms_errors>
+    public let source: ColorProfile
+    public let destination: ColorProfile
+    public let intent: RenderingIntent
+    public let blackPointCompensation: Bool
+
+    /// Builds the transform. Both profiles must be RGB or gray.
+    public init(from source: ColorProfile, to destination: ColorProfile, intent: RenderingIntent = .perceptual,
+                blackPointCompensation: Bool = false) throws(ColorError) {
+        for p in [source, destination] where p.colorSpace != .rgb && p.colorSpace != .gray {
+            throw ColorError(reason: .mismatch,
+                             detail: "'\(p.name)' is a \(p.colorSpace.rawValue) profile; restore converts RGB and gray images")
+        }
+        let errors = UnsafeMutablePointer<rs_lcms_errors>.allocate(capacity: 1)
+        errors.initialize(to: rs_lcms_errors())
+        guard let ctx = rs_lcms_context(errors) else {
+            errors.deallocate()
+            throw ColorError(reason: .transformFailed, detail: "cannot create an lcms2 context")
+        }
+        let inFmt = source.colorSpace == .rgb ? rs_TYPE_RGB_FLT_PLANAR : rs_TYPE_GRAY_FLT_PLANAR
+        let outFmt = destination.colorSpace == .rgb ? rs_TYPE_RGB_FLT_PLANAR : rs_TYPE_GRAY_FLT_PLANAR
+        var flags = UInt32(cmsFLAGS_NOCACHE)
+        if blackPointCompensation { flags |= UInt32(cmsFLAGS_BLACKPOINTCOMPENSATION) }
+        guard let h = cmsCreateTransformTHR(ctx, source.handle, inFmt, destination.handle, outFmt, intent.lcms, flags) else {
+            let text = ColorProfile.text(errors)
+            cmsDeleteContext(ctx)
+            errors.deallocate()
+            throw ColorError(reason: .transformFailed,
+                             detail: "'\(source.name)' → '\(destination.name)': \(text.isEmpty ? "lcms2 refused" : text)")
+        }
+        self.handle = h
+        self.context = ctx
+        self.errors = errors
+        self.source = source
+        self.destination = destination
+        self.intent = intent
+        self.blackPointCompensation = blackPointCompensation
+    }
+
+    deinit {
+        cmsDeleteTransform(handle)
+        cmsDeleteContext(context)
+        errors.deallocate()
+    }
+
+    /// Channels the transform reads and writes (1 or 3).
+    public var inputChannels: Int { source.colorSpace.channels }
+    public var outputChannels: Int { destination.colorSpace.channels }
+
+    /// Transforms `count` pixels of planar data. `input`/`output` point at the first pixel of
+    /// plane 0; planes are `inputPlaneStride`/`outputPlaneStride` floats apart. Input and
+    /// output may be the same memory when the channel counts match.
+    public func transform(_ input: UnsafePointer<Float>, inputPlaneStride: Int,
+                          _ output: UnsafeMutablePointer<Float>, outputPlaneStride: Int, count: Int) {
+        cmsDoTransformLineStride(handle, input, output, UInt32(count), 1, UInt32(count * 4), UInt32(count * 4),
+                                 UInt32(inputPlaneStride * 4), UInt32(outputPlaneStride * 4))
+    }
+
+    /// The image converted: colour planes transformed, alpha copied, the destination profile
+    /// set as the image's ICC profile. Gray → RGB and RGB → gray change the channel count.
+    public func apply(to image: Image, threads: Int = Parallelism.defaultThreads) throws(ColorError) -> Image {
+        guard image.colorChannels == inputChannels else {
+            throw ColorError(reason: .mismatch,
+                             detail: "'\(source.name)' is \(source.colorSpace.rawValue) but the image has \(image.colorChannels) colour channel(s)")
+        }
+        var md = image.metadata
+        md.iccProfile = destination.iccData
+        md.colorHints = nil
+        let n = image.planeSize
+        let outCC = outputChannels
+        let grain = 1 << 14
+        if outCC == image.colorChannels {
+            var out = image
+            out.metadata = md
+            out.samples.withUnsafeMutableBufferPointer { buf in
+                let p = SendablePointer(buf.baseAddress!)
+                parallelChunks(n, grain: grain, threads: threads) { r in
+                    let at = p.base + r.lowerBound
+                    self.transform(at, inputPlaneStride: n, at, outputPlaneStride: n, count: r.count)
+                }
+            }
+            return out
+        }
+        return image.samples.withUnsafeBufferPointer { sbuf in
+            let s = SendableConstPointer(sbuf.baseAddress!)
+            return Image(width: image.width, height: image.height, colorChannels: outCC, hasAlpha: image.hasAlpha,
+                         metadata: md) { dbuf in
+                let d = SendablePointer(dbuf.baseAddress!)
+                parallelChunks(n, grain: grain, threads: threads) { r in
+                    self.transform(s.base + r.lowerBound, inputPlaneStride: n, d.base + r.lowerBound,
+                                   outputPlaneStride: n, count: r.count)
+                }
+                if image.hasAlpha {
+                    (d.base + outCC * n).update(from: s.base + image.colorChannels * n, count: n)
+                }
+            }
+        }
+    }
+}

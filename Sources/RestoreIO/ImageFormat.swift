@@ -1,0 +1,179 @@
+import RestoreCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The file formats restore reads and writes.
+public enum ImageFormat: String, Sendable, CaseIterable {
+    case png, tiff, jpeg
+
+    /// File name extensions (lowercase, without the dot).
+    public var extensions: [String] {
+        switch self {
+        case .png: return ["png"]
+        case .tiff: return ["tif", "tiff"]
+        case .jpeg: return ["jpg", "jpeg", "jpe"]
+        }
+    }
+
+    /// Whether `head` (the first bytes of a file) carries this format's magic number.
+    public func matches(head: [UInt8]) -> Bool {
+        switch self {
+        case .png: return head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        case .tiff:
+            return head.starts(with: [0x49, 0x49, 0x2A, 0x00]) || head.starts(with: [0x4D, 0x4D, 0x00, 0x2A])
+                || head.starts(with: [0x49, 0x49, 0x2B, 0x00]) || head.starts(with: [0x4D, 0x4D, 0x00, 0x2B])
+        case .jpeg: return head.starts(with: [0xFF, 0xD8, 0xFF])
+        }
+    }
+
+    /// The format named by a path's extension, if any.
+    public static func fromExtension(of path: String) -> ImageFormat? {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        let ext = path[path.index(after: dot)...].lowercased()
+        return allCases.first { $0.extensions.contains(ext) }
+    }
+}
+
+/// What `restore info` reports: the header of a file, read without decoding pixels.
+public struct ImageInfo: Sendable, Equatable {
+    public var format: ImageFormat
+    public var width: Int
+    public var height: Int
+    /// Channels as decoded (colour + alpha).
+    public var channels: Int
+    public var sampleFormat: SampleFormat
+    public var alpha: AlphaKind
+    public var compression: String
+    /// "contiguous"/"planar", "strips"/"tiled WxH", "interlaced", "progressive".
+    public var layout: [String]
+    public var resolution: Resolution?
+    public var iccProfile: [UInt8]?
+    public var colorHints: ColorHints?
+    public var hasExif: Bool
+}
+
+/// Limits that protect the process from hostile headers.
+public struct DecodeLimits: Sendable {
+    /// Largest width × height accepted before anything is allocated (default 2^28 ≈ 268 Mpx).
+    public var maxPixels: UInt64
+    public init(maxPixels: UInt64 = 1 << 28) { self.maxPixels = maxPixels }
+}
+
+/// Bit depth asked of an encoder.
+public enum OutputDepth: Sendable, Equatable {
+    case uint8, uint16, float32
+
+    /// The depth that keeps a source's samples: ≤ 8-bit → 8, 16-bit → 16, float → 32.
+    public static func keeping(_ source: SampleFormat) -> OutputDepth {
+        if source.isFloat { return .float32 }
+        return source.bits > 8 ? .uint16 : .uint8
+    }
+    public var bits: Int {
+        switch self { case .uint8: return 8; case .uint16: return 16; case .float32: return 32 }
+    }
+}
+
+/// TIFF compression schemes we write.
+public enum TIFFCompression: String, Sendable, CaseIterable {
+    case none, lzw, deflate, packbits
+}
+
+/// Encoder settings. Formats ignore what they cannot use.
+public struct EncodeOptions: Sendable {
+    public var depth: OutputDepth
+    /// TIFF compression (default Deflate with a predictor).
+    public var tiffCompression: TIFFCompression
+    /// JPEG quality 1…100 (default 95).
+    public var jpegQuality: Int
+    /// PNG zlib level 0…9 (default 6).
+    public var pngCompressionLevel: Int
+    public var threads: Int
+
+    public init(depth: OutputDepth, tiffCompression: TIFFCompression = .deflate, jpegQuality: Int = 95,
+                pngCompressionLevel: Int = 6, threads: Int = Parallelism.defaultThreads) {
+        self.depth = depth
+        self.tiffCompression = tiffCompression
+        self.jpegQuality = jpegQuality
+        self.pngCompressionLevel = pngCompressionLevel
+        self.threads = threads
+    }
+}
+
+/// The registry: sniffs a file's magic bytes first, then falls back to its extension.
+public enum ImageFiles {
+    /// Detects the format of the file at `path` from its first bytes.
+    public static func detectFormat(path: String) throws(DecodeError) -> ImageFormat {
+        let head = try readHead(path: path, count: 16)
+        if head.isEmpty { throw DecodeError(path: path, format: nil, reason: .empty, detail: "0 bytes") }
+        if let f = ImageFormat.allCases.first(where: { $0.matches(head: head) }) { return f }
+        let hex = head.prefix(8).map { String($0, radix: 16, uppercase: true) }
+            .map { $0.count == 1 ? "0" + $0 : $0 }.joined(separator: " ")
+        var detail = "starts with \(hex)"
+        if let byExt = ImageFormat.fromExtension(of: path) {
+            detail += ", though the name says \(byExt.rawValue.uppercased())"
+        }
+        throw DecodeError(path: path, format: nil, reason: .unknownFormat, detail: detail)
+    }
+
+    /// Reads the header of an image file.
+    public static func inspect(path: String, limits: DecodeLimits = DecodeLimits()) throws(DecodeError) -> ImageInfo {
+        switch try detectFormat(path: path) {
+        case .png: return try PNGCodec.inspect(path: path, limits: limits)
+        case .tiff: return try TIFFCodec.inspect(path: path, limits: limits)
+        case .jpeg: return try JPEGCodec.inspect(path: path, limits: limits)
+        }
+    }
+
+    /// Decodes an image file (format from its magic bytes).
+    public static func read(path: String, limits: DecodeLimits = DecodeLimits(),
+                            threads: Int = Parallelism.defaultThreads) throws(DecodeError) -> Image {
+        switch try detectFormat(path: path) {
+        case .png: return try PNGCodec.read(path: path, limits: limits, threads: threads)
+        case .tiff: return try TIFFCodec.read(path: path, limits: limits, threads: threads)
+        case .jpeg: return try JPEGCodec.read(path: path, limits: limits, threads: threads)
+        }
+    }
+
+    /// The format an output path asks for (by extension).
+    public static func outputFormat(path: String) throws(EncodeError) -> ImageFormat {
+        guard let f = ImageFormat.fromExtension(of: path) else {
+            let ext = path.split(separator: "/").last.flatMap { $0.contains(".") ? $0.split(separator: ".").last : nil }
+            throw EncodeError(path: path, reason: .unknownFormat, detail: ext.map { "'.\($0)'" } ?? "(no extension)")
+        }
+        return f
+    }
+
+    /// Encodes `image` to `path` atomically: the data goes to a temporary file in the same
+    /// folder, which is renamed over `path` only when complete. With `overwrite == false` an
+    /// existing `path` is refused. On failure nothing is left behind.
+    public static func write(_ image: Image, to path: String, format: ImageFormat? = nil,
+                             options: EncodeOptions, overwrite: Bool = false) throws(EncodeError) {
+        let fmt: ImageFormat
+        if let format { fmt = format } else { fmt = try outputFormat(path: path) }
+        try AtomicFile.write(path: path, overwrite: overwrite) { (tmp: String) throws(EncodeError) in
+            switch fmt {
+            case .png: try PNGCodec.write(image, to: tmp, options: options)
+            case .tiff: try TIFFCodec.write(image, to: tmp, options: options)
+            case .jpeg: try JPEGCodec.write(image, to: tmp, options: options)
+            }
+        }
+    }
+
+    static func readHead(path: String, count: Int) throws(DecodeError) -> [UInt8] {
+        var st = stat()
+        if stat(path, &st) != 0 {
+            throw DecodeError(path: path, format: nil, reason: .unreadable, detail: String(cString: strerror(errno)))
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw DecodeError(path: path, format: nil, reason: .unreadable, detail: "is a directory")
+        }
+        guard let fp = fopen(path, "rb") else {
+            throw DecodeError(path: path, format: nil, reason: .unreadable, detail: String(cString: strerror(errno)))
+        }
+        defer { fclose(fp) }
+        var head = [UInt8](repeating: 0, count: count)
+        let n = fread(&head, 1, count, fp)
+        return Array(head.prefix(n))
+    }
+}
