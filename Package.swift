@@ -41,6 +41,6 @@ let package = Package(
         .testTarget(name: "RestoreCoreTests", dependencies: ["RestoreCore", "RestoreTestSupport"]),
         .testTarget(name: "RestoreIOTests", dependencies: ["RestoreIO", "RestoreTestSupport"]),
         .testTarget(name: "RestoreColorTests", dependencies: ["RestoreColor", "RestoreIO", "RestoreTestSupport"]),
-        .testTarget(name: "RestoreCLITests", dependencies: ["Restore", "RestoreTestSupport"]),
+        .testTarget(name: "RestoreCLITests", dependencies: ["Restore", "restore", "RestoreTestSupport"]),
     ]
 )

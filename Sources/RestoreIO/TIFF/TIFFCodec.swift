@@ -40,6 +40,7 @@ enum TIFFCodec {
         let failure = FirstError()
         let bytesPerSample = l.bitsPerSample / 8
         let planeSize = l.width * l.height
+        let minIsWhite = l.photometric == UInt16(PHOTOMETRIC_MINISWHITE)
 
         var md = ImageMetadata(iccProfile: l.icc, sourceFormat: "tiff", sampleFormat: l.sampleFormat, alpha: l.alpha,
                                resolution: l.resolution, compression: TIFFLayout.compressionName(l.compression),
@@ -75,31 +76,34 @@ enum TIFFCodec {
                     if l.planar && plane >= l.keptChannels { continue }
                     let keep = l.planar ? 1 : l.keptChannels
                     let out = dst.base + (l.planar ? plane * planeSize : 0)
-                    switch l.sampleFormat {
-                    case .unsigned(8):
+                    // Min-is-white gray is inverted in the integer domain, so it stays exact.
+                    switch (l.sampleFormat, minIsWhite) {
+                    case (.unsigned(8), false):
                         Samples.deinterleave(chunk.assumingMemoryBound(to: UInt8.self), srcStride: rowElems, rows: rows,
                                              width: cols, channels: keep, pixelStride: perPixel, into: out,
                                              planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0) { Float($0) / 255 }
-                    case .unsigned(16):
+                    case (.unsigned(8), true):
+                        Samples.deinterleave(chunk.assumingMemoryBound(to: UInt8.self), srcStride: rowElems, rows: rows,
+                                             width: cols, channels: keep, pixelStride: perPixel, into: out,
+                                             planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0) { Float(255 - $0) / 255 }
+                    case (.unsigned(16), false):
                         Samples.deinterleave(chunk.assumingMemoryBound(to: UInt16.self), srcStride: rowElems, rows: rows,
                                              width: cols, channels: keep, pixelStride: perPixel, into: out,
                                              planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0) { Float($0) / 65535 }
+                    case (.unsigned(16), true):
+                        Samples.deinterleave(chunk.assumingMemoryBound(to: UInt16.self), srcStride: rowElems, rows: rows,
+                                             width: cols, channels: keep, pixelStride: perPixel, into: out,
+                                             planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0) { Float(65535 - $0) / 65535 }
                     default:
                         Samples.deinterleave(chunk.assumingMemoryBound(to: Float.self), srcStride: rowElems, rows: rows,
                                              width: cols, channels: keep, pixelStride: perPixel, into: out,
-                                             planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0) { $0 }
+                                             planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0) { minIsWhite ? 1 - $0 : $0 }
                     }
                 }
             }
         }
         do { try failure.rethrow() } catch let e as DecodeError { throw e } catch { fatalError("unexpected \(error)") }
 
-        if l.photometric == UInt16(PHOTOMETRIC_MINISWHITE) {
-            let n = planeSize
-            image.samples.withUnsafeMutableBufferPointer { b in
-                for i in 0..<n { b[i] = 1 - b[i] }
-            }
-        }
         if l.alpha == .premultiplied { Samples.unpremultiply(&image, threads: threads) }
         return image
     }
