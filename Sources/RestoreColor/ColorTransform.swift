@@ -29,6 +29,7 @@ public final class ColorTransform: @unchecked Sendable {
     public let destination: ColorProfile
     public let intent: RenderingIntent
     public let blackPointCompensation: Bool
+    private let fast: MatrixShaper?
 
     /// Builds the transform. Both profiles must be RGB or gray.
     public init(from source: ColorProfile, to destination: ColorProfile, intent: RenderingIntent = .perceptual,
@@ -61,9 +62,15 @@ public final class ColorTransform: @unchecked Sendable {
         self.destination = destination
         self.intent = intent
         self.blackPointCompensation = blackPointCompensation
+        self.fast = (intent == .absolute || blackPointCompensation) ? nil
+            : MatrixShaper(source: source, destination: destination)
     }
 
+    /// True when the tabulated matrix/TRC path runs instead of lcms2's per-pixel pipeline.
+    public var usesMatrixShaperPath: Bool { fast != nil }
+
     deinit {
+        fast?.release()
         cmsDeleteTransform(handle)
         cmsDeleteContext(context)
         errors.deallocate()
@@ -78,6 +85,16 @@ public final class ColorTransform: @unchecked Sendable {
     /// output may be the same memory when the channel counts match.
     public func transform(_ input: UnsafePointer<Float>, inputPlaneStride: Int,
                           _ output: UnsafeMutablePointer<Float>, outputPlaneStride: Int, count: Int) {
+        if let fast {
+            fast.run(input, inputStride: inputPlaneStride, output, outputStride: outputPlaneStride, count: count)
+            return
+        }
+        exactTransform(input, inputPlaneStride: inputPlaneStride, output, outputPlaneStride: outputPlaneStride, count: count)
+    }
+
+    /// lcms2's own float pipeline, always (the reference the fast path is tested against).
+    public func exactTransform(_ input: UnsafePointer<Float>, inputPlaneStride: Int,
+                               _ output: UnsafeMutablePointer<Float>, outputPlaneStride: Int, count: Int) {
         cmsDoTransformLineStride(handle, input, output, UInt32(count), 1, UInt32(count * 4), UInt32(count * 4),
                                  UInt32(inputPlaneStride * 4), UInt32(outputPlaneStride * 4))
     }

@@ -52,13 +52,13 @@ enum Samples {
         // NaN and negatives go to 0; the comparison form keeps NaN out of the conversion.
         if !(s > 0) { return 0 }
         if s >= 255 { return 255 }
-        return UInt8(s.rounded(.toNearestOrEven))
+        return UInt8(s + 0.5)  // s in (0, 255): round half up, no libm call
     }
     @inline(__always) static func to16(_ v: Float) -> UInt16 {
         let s = v * 65535
         if !(s > 0) { return 0 }
         if s >= 65535 { return 65535 }
-        return UInt16(s.rounded(.toNearestOrEven))
+        return UInt16(s + 0.5)
     }
 
     /// Planar rows `rows` (starting at `srcRow`) of `image` into interleaved `dst`.

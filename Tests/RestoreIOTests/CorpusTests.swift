@@ -71,6 +71,18 @@ final class CorpusTests: XCTestCase {
         }
     }
 
+    /// Strips are compressed in parallel: the file must not depend on the thread count.
+    func testTIFFBytesDoNotDependOnThreadCount() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let image = try ImageFiles.read(path: Fixtures.path("tf_u16_rgb_tiled.tif"))
+        for c in TIFFCompression.allCases {
+            try ImageFiles.write(image, to: "\(dir)/1-\(c).tif", options: EncodeOptions(depth: .uint16, tiffCompression: c, threads: 1))
+            try ImageFiles.write(image, to: "\(dir)/3-\(c).tif", options: EncodeOptions(depth: .uint16, tiffCompression: c, threads: 3))
+            XCTAssertEqual(try Fixtures.bytes("\(dir)/1-\(c).tif"), try Fixtures.bytes("\(dir)/3-\(c).tif"), "\(c)")
+        }
+    }
+
     func testEightBitFileIsBitIdenticalAfterReadWrite() throws {
         let dir = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

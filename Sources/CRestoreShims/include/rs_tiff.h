@@ -36,3 +36,18 @@ int rs_tiff_set_string(TIFF *tif, uint32_t tag, const char *value);
 int rs_tiff_codec_configured(uint16_t scheme);
 
 #endif
+
+/// How strips are encoded: the tags that decide the compressed bytes of a strip.
+typedef struct {
+    uint32_t width;
+    uint16_t samples_per_pixel, bits_per_sample, sample_format, photometric;
+    uint16_t compression, predictor;  ///< predictor 0 = none
+    uint16_t extra_samples;           ///< 0 or 1 (one unassociated alpha)
+} rs_tiff_strip_format;
+
+/// Compresses one strip of `rows` rows (interleaved, host byte order) exactly as libtiff
+/// would inside a file with these tags, by writing it through an in-memory TIFF. Thread-safe:
+/// each call has its own handle, so strips can be compressed in parallel and then written
+/// with TIFFWriteRawStrip. On success `*out` (malloc'd, caller frees) holds `*out_len` bytes.
+int rs_tiff_encode_strip(const rs_tiff_strip_format *fmt, uint32_t rows, const void *data, size_t size,
+                         uint8_t **out, size_t *out_len, rs_tiff_errors *errors);

@@ -138,7 +138,7 @@ enum PNGCodec {
                     p.exif = exif.isEmpty ? nil : exifp.baseAddress; p.exif_len = UInt32(exif.count)
                     p.has_phys = hasPhys; p.res_x = physX; p.res_y = physY
                     p.compression_level = Int32(options.pngCompressionLevel)
-                    p.filters = -1
+                    p.filters = 0x08  // PNG_FILTER_NONE, as libvips writes by default: 1.5x faster than adaptive
                     return rs_png_write(path, &p, &err, err.count)
                 }
             }

@@ -1,6 +1,9 @@
 import CRestoreShims
 import CTIFF
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import RestoreCore
 
 extension TIFFHandle: @unchecked Sendable {}
@@ -147,14 +150,30 @@ enum TIFFCodec {
         }
         h.set(TIFFTAG_SOFTWARE, string: "restore")
 
-        // Convert a batch of strips in parallel, then let libtiff compress them in order.
+        // Strips are converted and compressed in parallel (each through its own in-memory
+        // libtiff handle, so the bytes are exactly libtiff's), then written in order as raw strips.
         let strips = (hgt + rowsPerStrip - 1) / rowsPerStrip
         let batch = Swift.max(1, options.threads * 4)
         let stripBytes = rowsPerStrip * rowBytes
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: stripBytes * batch, alignment: 64)
         defer { buffer.deallocate() }
+        let encoded = UnsafeMutableBufferPointer<(UnsafeMutablePointer<UInt8>?, Int)>.allocate(capacity: batch)
+        defer { encoded.deallocate() }
+        let results = SendablePointer(encoded.baseAddress!)
+        var format = rs_tiff_strip_format()
+        format.width = UInt32(w)
+        format.samples_per_pixel = UInt16(ch)
+        format.bits_per_sample = UInt16(bps)
+        format.sample_format = UInt16(options.depth == .float32 ? SAMPLEFORMAT_IEEEFP : SAMPLEFORMAT_UINT)
+        format.photometric = UInt16(image.colorChannels == 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK)
+        format.compression = UInt16(compression)
+        format.predictor = h.u16(TIFFTAG_PREDICTOR) ?? 0
+        format.extra_samples = image.hasAlpha ? 1 : 0
+        let stripFormat = format
+        let compress = options.tiffCompression != .none
         let planeSize = image.planeSize
         let depth = options.depth
+        let failure = FirstError()
         try image.samples.withUnsafeBufferPointer { (sbuf) throws(EncodeError) in
             let src = SendableConstPointer(sbuf.baseAddress!)
             let dst = SendablePointer(buffer.assumingMemoryBound(to: UInt8.self))
@@ -175,11 +194,28 @@ enum TIFFCodec {
                         Samples.interleave(src.base, planeSize: planeSize, width: w, channels: ch, srcRow: y0, rows: rows,
                                            into: out.assumingMemoryBound(to: Float.self), dstStride: w * ch) { $0 }
                     }
+                    results.base[k] = (nil, 0)
+                    guard compress else { return }
+                    var f = stripFormat
+                    var bytes: UnsafeMutablePointer<UInt8>?
+                    var length = 0
+                    var errs = rs_tiff_errors()
+                    if rs_tiff_encode_strip(&f, UInt32(rows), out, rows * rowBytes, &bytes, &length, &errs) == 0 {
+                        results.base[k] = (bytes, length)
+                    } else {
+                        let text = withUnsafeBytes(of: &errs.text) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+                        failure.record(EncodeError(path: path, reason: .writeFailed, detail: "strip \(s): \(text)"))
+                    }
                 }
+                defer { for k in 0..<count { free(results.base[k].0) } }
+                do { try failure.rethrow() } catch let e as EncodeError { throw e } catch { fatalError("\(error)") }
                 for k in 0..<count {
                     let s = first + k
                     let rows = Swift.min(rowsPerStrip, hgt - s * rowsPerStrip)
-                    if TIFFWriteEncodedStrip(h.tif, UInt32(s), buffer + k * stripBytes, tmsize_t(rows * rowBytes)) < 0 {
+                    let written = compress
+                        ? TIFFWriteRawStrip(h.tif, UInt32(s), results.base[k].0, tmsize_t(results.base[k].1))
+                        : TIFFWriteEncodedStrip(h.tif, UInt32(s), buffer + k * stripBytes, tmsize_t(rows * rowBytes))
+                    if written < 0 {
                         throw EncodeError(path: path, reason: .writeFailed, detail: h.lastError)
                     }
                 }
