@@ -75,7 +75,9 @@ final class CorpusTests: XCTestCase {
     func testTIFFBytesDoNotDependOnThreadCount() throws {
         let dir = Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let image = try ImageFiles.read(path: Fixtures.path("tf_u16_rgb_tiled.tif"))
+        // 300 x 2000 16-bit RGB: about 14 strips of 256 KiB.
+        let image = Image(width: 300, height: 2000, colorChannels: 3, hasAlpha: false,
+                          samples: (0..<(3 * 300 * 2000)).map { Float(($0 * 7919) % 65536) / 65535 })
         for c in TIFFCompression.allCases {
             try ImageFiles.write(image, to: "\(dir)/1-\(c).tif", options: EncodeOptions(depth: .uint16, tiffCompression: c, threads: 1))
             try ImageFiles.write(image, to: "\(dir)/3-\(c).tif", options: EncodeOptions(depth: .uint16, tiffCompression: c, threads: 3))
