@@ -25,7 +25,8 @@ let package = Package(
         .target(
             name: "CRestoreShims",
             dependencies: ["CPNG", "CTIFF", "CLCMS2", "CJPEG"],
-            cSettings: [.unsafeFlags(["-O2"])]
+            cSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("z")]
         ),
 
         .target(name: "RestoreCore"),
@@ -36,6 +37,9 @@ let package = Package(
             name: "restore",
             dependencies: ["Restore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+
+        // In-process kernel timings (not run by CI): swift run -c release restore-bench
+        .executableTarget(name: "restore-bench", dependencies: ["Restore", "CLCMS2", "CRestoreShims"], path: "Benchmarks/Kernels"),
 
         .target(name: "RestoreTestSupport", dependencies: ["RestoreCore"], path: "Tests/RestoreTestSupport"),
         .testTarget(name: "RestoreCoreTests", dependencies: ["RestoreCore", "RestoreTestSupport"]),

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 typedef struct { char *buf; size_t len; } rs_errsink;
 
@@ -155,13 +156,46 @@ int rs_png_write(const char *path, const rs_png_write_params *p, char *err, size
     png_set_compression_level(png, p->compression_level);
     if (p->filters >= 0) png_set_filter(png, PNG_FILTER_TYPE_BASE, p->filters);
     png_write_info(png, info);
+    if (p->idat) {
+        /* Pre-compressed data: frame it as IDAT chunks of at most 1 MiB, then IEND. */
+        for (size_t at = 0; at < p->idat_len; at += (size_t)1 << 20) {
+            size_t n = p->idat_len - at < ((size_t)1 << 20) ? p->idat_len - at : ((size_t)1 << 20);
+            png_write_chunk(png, (png_const_bytep)"IDAT", p->idat + at, n);
+        }
+        png_write_chunk(png, (png_const_bytep)"IEND", NULL, 0);
+    } else {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (p->bit_depth == 16) png_set_swap(png);
+        if (p->bit_depth == 16) png_set_swap(png);
 #endif
-    for (uint32_t y = 0; y < p->height; y++)
-        png_write_row(png, (png_const_bytep)(p->pixels + (size_t)y * p->rowbytes));
-    png_write_end(png, info);
+        for (uint32_t y = 0; y < p->height; y++)
+            png_write_row(png, (png_const_bytep)(p->pixels + (size_t)y * p->rowbytes));
+        png_write_end(png, info);
+    }
     png_destroy_write_struct(&png, &info);
     if (fclose(fp) != 0) { set_err(err, errlen, "write failed (disk full?)"); return -1; }
     return 0;
+}
+
+int rs_deflate_segment(const uint8_t *in, size_t len, int level, int last,
+                       uint8_t **out, size_t *out_len, uint32_t *adler) {
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
+    size_t cap = deflateBound(&z, (uLong)len) + 16;
+    uint8_t *buf = malloc(cap);
+    if (!buf) { deflateEnd(&z); return -1; }
+    z.next_in = (Bytef *)in; z.avail_in = (uInt)len;
+    z.next_out = buf; z.avail_out = (uInt)cap;
+    int rc = deflate(&z, last ? Z_FINISH : Z_SYNC_FLUSH);
+    if ((last && rc != Z_STREAM_END) || (!last && rc != Z_OK) || z.avail_in != 0) {
+        free(buf); deflateEnd(&z); return -1;
+    }
+    *out = buf; *out_len = cap - z.avail_out;
+    *adler = (uint32_t)adler32(adler32(0L, Z_NULL, 0), in, (uInt)len);
+    deflateEnd(&z);
+    return 0;
+}
+
+uint32_t rs_adler32_combine(uint32_t a, uint32_t b, size_t len_b) {
+    return (uint32_t)adler32_combine(a, b, (z_off_t)len_b);
 }

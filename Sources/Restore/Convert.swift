@@ -68,7 +68,7 @@ public func convert(input: String, output: String, options: ConvertOptions = Con
         if !source.isEquivalent(to: dest) {
             let t = try ColorTransform(from: source, to: dest, intent: options.intent,
                                        blackPointCompensation: options.blackPointCompensation)
-            image = try t.apply(to: image, threads: options.threads)
+            try t.apply(&image, threads: options.threads)
             report.transformed = true
         }
         image.metadata.iccProfile = dest.iccData

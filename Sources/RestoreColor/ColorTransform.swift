@@ -99,44 +99,50 @@ public final class ColorTransform: @unchecked Sendable {
                                  UInt32(inputPlaneStride * 4), UInt32(outputPlaneStride * 4))
     }
 
-    /// The image converted: colour planes transformed, alpha copied, the destination profile
-    /// set as the image's ICC profile. Gray → RGB and RGB → gray change the channel count.
-    public func apply(to image: Image, threads: Int = Parallelism.defaultThreads) throws(ColorError) -> Image {
+    /// Converts `image` in place when the channel count stays the same (no copy of the
+    /// samples); otherwise replaces it with the converted image. Alpha is kept; the destination
+    /// profile becomes the image's ICC profile.
+    public func apply(_ image: inout Image, threads: Int = Parallelism.defaultThreads) throws(ColorError) {
         guard image.colorChannels == inputChannels else {
             throw ColorError(reason: .mismatch,
                              detail: "'\(source.name)' is \(source.colorSpace.rawValue) but the image has \(image.colorChannels) colour channel(s)")
         }
-        var md = image.metadata
-        md.iccProfile = destination.iccData
-        md.colorHints = nil
+        image.metadata.iccProfile = destination.iccData
+        image.metadata.colorHints = nil
         let n = image.planeSize
         let outCC = outputChannels
         let grain = 1 << 14
         if outCC == image.colorChannels {
-            var out = image
-            out.metadata = md
-            out.samples.withUnsafeMutableBufferPointer { buf in
+            image.samples.withUnsafeMutableBufferPointer { buf in
                 let p = SendablePointer(buf.baseAddress!)
                 parallelChunks(n, grain: grain, threads: threads) { r in
                     let at = p.base + r.lowerBound
                     self.transform(at, inputPlaneStride: n, at, outputPlaneStride: n, count: r.count)
                 }
             }
-            return out
+            return
         }
-        return image.samples.withUnsafeBufferPointer { sbuf in
+        let source = image
+        image = source.samples.withUnsafeBufferPointer { sbuf in
             let s = SendableConstPointer(sbuf.baseAddress!)
-            return Image(width: image.width, height: image.height, colorChannels: outCC, hasAlpha: image.hasAlpha,
-                         metadata: md) { dbuf in
+            return Image(width: source.width, height: source.height, colorChannels: outCC, hasAlpha: source.hasAlpha,
+                         metadata: source.metadata) { dbuf in
                 let d = SendablePointer(dbuf.baseAddress!)
                 parallelChunks(n, grain: grain, threads: threads) { r in
                     self.transform(s.base + r.lowerBound, inputPlaneStride: n, d.base + r.lowerBound,
                                    outputPlaneStride: n, count: r.count)
                 }
-                if image.hasAlpha {
-                    (d.base + outCC * n).update(from: s.base + image.colorChannels * n, count: n)
+                if source.hasAlpha {
+                    (d.base + outCC * n).update(from: s.base + source.colorChannels * n, count: n)
                 }
             }
         }
+    }
+
+    /// The image converted (a copy; see `apply(_:threads:)` to convert in place).
+    public func apply(to image: Image, threads: Int = Parallelism.defaultThreads) throws(ColorError) -> Image {
+        var out = image
+        try apply(&out, threads: threads)
+        return out
     }
 }

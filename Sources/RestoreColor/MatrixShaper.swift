@@ -72,49 +72,88 @@ struct MatrixShaper: @unchecked Sendable {
                 (d * h - e * g) / det, (b * g - a * h) / det, (a * e - b * d) / det]
     }
 
-    @inline(__always)
-    private static func lookup(_ t: UnsafePointer<Float>, _ x: Float, exact curve: OpaquePointer) -> Float {
-        guard x >= 0 && x <= 1 else { return cmsEvalToneCurveFloat(curve, x) }
-        let u = x.squareRoot() * Float(size)
-        let i = Swift.min(Int(u), size - 1)
-        let f = u - Float(i)
-        return t[i] + f * (t[i + 1] - t[i])
+    /// Applies curve table `t` (exact curve `curve` outside 0…1) to `count` samples, `src` to
+    /// `dst` (may alias). Eight lanes at a time: √x index, gathered neighbours, linear blend.
+    private static func applyCurve(_ t: UnsafePointer<Float>, exact curve: OpaquePointer,
+                                   _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int) {
+        let scale = SIMD8<Float>(repeating: Float(size))
+        let zero = SIMD8<Float>(repeating: 0), one = SIMD8<Float>(repeating: 1)
+        let top = SIMD8<Float>(repeating: Float(size) - 0.001)  // keeps k + 1 inside the table
+        let half = SIMD8<Float>(repeating: 0.49999997)
+        let magic = SIMD8<Float>(repeating: 12_582_912)           // 1.5 · 2^23
+        let magicBits = SIMD8<Int32>(repeating: Int32(bitPattern: Float(12_582_912).bitPattern))
+        var i = 0
+        while i + 8 <= count {
+            let x = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+            let c = vmin(vmax(x, zero), one)  // NaN → 0 here, and caught below
+            let u = vmin(c.squareRoot() * scale, top)
+            // floor(u) without per-lane conversions: adding 1.5·2^23 leaves round(u − ½) in the
+            // mantissa bits, and subtracting it again gives that integer as a float.
+            let shifted = (u - half) + magic
+            let fl = shifted - magic
+            let k = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- magicBits
+            let f = u - fl
+            var lo = SIMD8<Float>(), hi = SIMD8<Float>()
+            for l in 0..<8 { let j = Int(k[l]); lo[l] = t[j]; hi[l] = t[j + 1] }
+            var y = lo + f * (hi - lo)
+            if any(x .!= c) {  // outside 0…1 (or NaN): exact evaluation, as lcms2 would
+                for l in 0..<8 where x[l] != c[l] { y[l] = cmsEvalToneCurveFloat(curve, x[l]) }
+            }
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: y, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            let x = src[i]
+            if x >= 0 && x <= 1 {
+                let u = x.squareRoot() * Float(size)
+                let j = Swift.min(Int(u), size - 1)
+                dst[i] = t[j] + (u - Float(j)) * (t[j + 1] - t[j])
+            } else {
+                dst[i] = cmsEvalToneCurveFloat(curve, x)
+            }
+            i += 1
+        }
     }
 
-    /// Transforms `count` pixels of three planes (stride `stride` floats) in place or into `out`.
+    /// Transforms `count` pixels of three planes (`inputStride`/`outputStride` floats apart);
+    /// `input` and `output` may be the same memory.
     func run(_ input: UnsafePointer<Float>, inputStride: Int, _ output: UnsafeMutablePointer<Float>,
              outputStride: Int, count: Int) {
-        let m0 = matrix[0], m1 = matrix[1], m2 = matrix[2], m3 = matrix[3], m4 = matrix[4]
-        let m5 = matrix[5], m6 = matrix[6], m7 = matrix[7], m8 = matrix[8]
+        let m = (0..<9).map { SIMD8<Float>(repeating: matrix[$0]) }
         let ic = inputCurves, oc = outputCurves
-        let block = 512
+        let block = 1024
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * block) { lin in
             let lr = lin.baseAddress!, lg = lr + block, lb = lg + block
             tables[0].withUnsafeBufferPointer { t0 in tables[1].withUnsafeBufferPointer { t1 in
             tables[2].withUnsafeBufferPointer { t2 in tables[3].withUnsafeBufferPointer { t3 in
             tables[4].withUnsafeBufferPointer { t4 in tables[5].withUnsafeBufferPointer { t5 in
-                let (a, b, c) = (t0.baseAddress!, t1.baseAddress!, t2.baseAddress!)
-                let (d, e, f) = (t3.baseAddress!, t4.baseAddress!, t5.baseAddress!)
                 var start = 0
                 while start < count {
                     let n = Swift.min(block, count - start)
                     let r0 = input + start, g0 = r0 + inputStride, b0 = g0 + inputStride
-                    // Decode into linear light, then matrix: straight-line code the compiler can schedule.
-                    for i in 0..<n {
-                        let r = Self.lookup(a, r0[i], exact: ic[0])
-                        let g = Self.lookup(b, g0[i], exact: ic[1])
-                        let bl = Self.lookup(c, b0[i], exact: ic[2])
-                        lr[i] = m0 * r + m1 * g + m2 * bl
-                        lg[i] = m3 * r + m4 * g + m5 * bl
-                        lb[i] = m6 * r + m7 * g + m8 * bl
+                    Self.applyCurve(t0.baseAddress!, exact: ic[0], r0, lr, count: n)
+                    Self.applyCurve(t1.baseAddress!, exact: ic[1], g0, lg, count: n)
+                    Self.applyCurve(t2.baseAddress!, exact: ic[2], b0, lb, count: n)
+                    var i = 0
+                    while i < n {  // block is a multiple of 8; the tail reads scratch past n, harmlessly
+                        let r = UnsafeRawPointer(lr + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let g = UnsafeRawPointer(lg + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let b = UnsafeRawPointer(lb + i).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(lr + i).storeBytes(of: m[0] * r + m[1] * g + m[2] * b, as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(lg + i).storeBytes(of: m[3] * r + m[4] * g + m[5] * b, as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(lb + i).storeBytes(of: m[6] * r + m[7] * g + m[8] * b, as: SIMD8<Float>.self)
+                        i += 8
                     }
                     let r1 = output + start, g1 = r1 + outputStride, b1 = g1 + outputStride
-                    for i in 0..<n { r1[i] = Self.lookup(d, lr[i], exact: oc[0]) }
-                    for i in 0..<n { g1[i] = Self.lookup(e, lg[i], exact: oc[1]) }
-                    for i in 0..<n { b1[i] = Self.lookup(f, lb[i], exact: oc[2]) }
+                    Self.applyCurve(t3.baseAddress!, exact: oc[0], lr, r1, count: n)
+                    Self.applyCurve(t4.baseAddress!, exact: oc[1], lg, g1, count: n)
+                    Self.applyCurve(t5.baseAddress!, exact: oc[2], lb, b1, count: n)
                     start += n
                 }
             } } } } } }
         }
     }
 }
+
+@inline(__always) private func vmin(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .< a) }
+@inline(__always) private func vmax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }

@@ -1,3 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Asks the kernel to back a large buffer with transparent huge pages (Linux `madvise` mode):
+/// a 4K Float32 frame then takes ~50 page faults instead of ~25,000. No effect on small buffers.
+@usableFromInline
+func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+    #if os(Linux)
+    let huge = 2 << 20
+    guard buffer.count >= 4 * huge, let base = buffer.baseAddress else { return }
+    let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+    let end = (Int(bitPattern: base) + buffer.count) & ~(huge - 1)
+    if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
+    #endif
+}
+
 /// A decoded image: planar `Float32` samples, channel-major (all of channel 0, then channel 1, …),
 /// rows top to bottom, no padding — the NCHW layout a network wants and SIMD-friendly for LUTs.
 ///
@@ -63,6 +80,7 @@ public struct Image: Sendable, Equatable {
         self.colorChannels = colorChannels
         self.hasAlpha = hasAlpha
         self.samples = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
             try fill(buffer)
             initialized = count
         }

@@ -41,7 +41,19 @@ typedef struct {
     int has_phys; uint32_t res_x, res_y; ///< pixels per metre
     int compression_level; ///< zlib level 0..9
     int filters;           ///< PNG_FILTER_* mask, or -1 for libpng's default
+    /// When set, the complete zlib stream of the filtered image data (made by
+    /// rs_deflate_segment in parallel); `pixels` is then ignored and libpng only frames it.
+    const uint8_t *idat; size_t idat_len;
 } rs_png_write_params;
+
+/// Compresses one segment of a zlib stream as raw deflate at `level`, ending with a sync
+/// flush (or with the final block when `last`), so that segments compressed independently
+/// concatenate into one valid stream. `*adler` receives the segment's Adler-32.
+/// Returns 0 and a malloc'd `*out` (caller frees), or -1.
+int rs_deflate_segment(const uint8_t *in, size_t len, int level, int last,
+                       uint8_t **out, size_t *out_len, uint32_t *adler);
+/// Adler-32 of A followed by B, from their checksums and B's length (zlib's adler32_combine).
+uint32_t rs_adler32_combine(uint32_t a, uint32_t b, size_t len_b);
 
 /// Encodes to an open path (created/truncated). Returns 0 on success, else fills `err`.
 int rs_png_write(const char *path, const rs_png_write_params *p, char *err, size_t errlen);

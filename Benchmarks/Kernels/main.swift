@@ -1,0 +1,91 @@
+// restore-bench: in-process kernel timings against the peers' in-memory kernels.
+// Usage: swift run -c release restore-bench [color] [--runs N]
+import CLCMS2
+import Foundation
+import CRestoreShims
+import Restore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
+
+/// Median seconds of `runs` calls of `body`.
+func time(_ runs: Int, _ body: () -> Void) -> Double {
+    body()  // warm-up
+    return median((0..<runs).map { _ in let t = now(); body(); return now() - t })
+}
+
+let args = CommandLine.arguments.dropFirst()
+let runs = args.firstIndex(of: "--runs").flatMap { Int(args[args.index(after: $0)]) } ?? 7
+let w = 3840, h = 2160, n = w * h
+let mpx = Double(n) / 1e6
+
+func colorBenchmark() throws {
+    // A 4K frame tiled from the Adobe RGB sample photo (real colours: mostly inside sRGB).
+    let photo = try ImageFiles.read(path: DataPaths.root().map { $0 + "/Samples/fruits-adobergb-16.tif" } ?? "Samples/fruits-adobergb-16.tif")
+    var frame = [Float](repeating: 0, count: 3 * n)
+    for c in 0..<3 { for y in 0..<h { for x in 0..<w {
+        frame[c * n + y * w + x] = photo[x % photo.width, y % photo.height, c]
+    } } }
+    let image = Image(width: w, height: h, colorChannels: 3, hasAlpha: false, samples: frame)
+    let t = try ColorTransform(from: .named(.adobeRGB), to: .named(.srgb), intent: .perceptual)
+    print("Adobe RGB -> sRGB, \(w)x\(h) float planar, median of \(runs)")
+    var work = image
+    for threads in [1, 2] {
+        // In place, as `restore convert` does. Each run starts from a fresh copy of the frame;
+        // the time of that copy alone is measured and subtracted.
+        let withCopy = time(runs) { work.samples = image.samples; try! t.apply(&work, threads: threads) }
+        let copyOnly = time(runs) { work.samples = image.samples; work.samples[0] += 0 }
+        let s = withCopy - copyOnly
+        print(String(format: "  restore (matrix/TRC path), %d thread(s): %7.1f Mpx/s", threads, mpx / s))
+    }
+    // lcms2's own float pipeline on the same planar data, one thread.
+    var out = [Float](repeating: 0, count: 3 * n)
+    let s = time(max(1, runs / 3)) {
+        frame.withUnsafeBufferPointer { i in out.withUnsafeMutableBufferPointer { o in
+            t.exactTransform(i.baseAddress!, inputPlaneStride: n, o.baseAddress!, outputPlaneStride: n, count: n)
+        } }
+    }
+    print(String(format: "  lcms2 float pipeline, 1 thread:              %7.1f Mpx/s", mpx / s))
+    // lcms2's precalculated 16-bit path (what tificc uses by default), interleaved RGB16.
+    let src16 = (0..<(3 * n)).map { UInt16(truncatingIfNeeded: ($0 &* 2654435761) >> 7) }
+    var dst16 = [UInt16](repeating: 0, count: 3 * n)
+    let a = ColorProfile.named(.adobeRGB), b = ColorProfile.named(.srgb)
+    for threads in [1, 2] {
+        let x = cmsCreateTransform(profileHandle(a), rs_TYPE_RGB_16, profileHandle(b), rs_TYPE_RGB_16,
+                                   UInt32(INTENT_PERCEPTUAL), UInt32(cmsFLAGS_NOCACHE))!
+        defer { cmsDeleteTransform(x) }
+        let s16 = time(runs) {
+            src16.withUnsafeBufferPointer { i in dst16.withUnsafeMutableBufferPointer { o in
+                let ip = SendableConstPointer(i.baseAddress!), op = SendablePointer(o.baseAddress!)
+                let xs = SendableTransform(x)
+                parallelChunks(n, grain: n / threads + 1, threads: threads) { r in
+                    cmsDoTransform(xs.h, ip.base + 3 * r.lowerBound, op.base + 3 * r.lowerBound, UInt32(r.count))
+                }
+            } }
+        }
+        print(String(format: "  lcms2 16-bit precalculated, %d thread(s):     %7.1f Mpx/s (peer anchor)", threads, mpx / s16))
+    }
+}
+
+struct SendableTransform: @unchecked Sendable { let h: cmsHTRANSFORM; init(_ h: cmsHTRANSFORM) { self.h = h } }
+
+/// The lcms2 handle behind a profile, reopened from its bytes (the bench keeps it for the run).
+func profileHandle(_ p: ColorProfile) -> cmsHPROFILE {
+    p.iccData.withUnsafeBytes { cmsOpenProfileFromMem($0.baseAddress, UInt32($0.count)) }!
+}
+
+let which = args.first { !$0.hasPrefix("-") && Int($0) == nil } ?? "color"
+switch which {
+case "color": try colorBenchmark()
+default:
+    print("unknown benchmark '\(which)'; available: color")
+    exit(2)
+}
