@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "RestoreCore"),
         .target(name: "RestoreIO", dependencies: ["RestoreCore", "CRestoreShims", "CTIFF"]),
         .target(name: "RestoreColor", dependencies: ["RestoreCore", "CRestoreShims", "CLCMS2"]),
-        .target(name: "Restore", dependencies: ["RestoreCore", "RestoreIO", "RestoreColor"]),
+        .target(name: "RestoreLUT", dependencies: ["RestoreCore"]),
+        .target(name: "Restore", dependencies: ["RestoreCore", "RestoreIO", "RestoreColor", "RestoreLUT"]),
         .executableTarget(
             name: "restore",
             dependencies: ["Restore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -44,6 +45,7 @@ let package = Package(
         .target(name: "RestoreTestSupport", dependencies: ["RestoreCore"], path: "Tests/RestoreTestSupport"),
         .testTarget(name: "RestoreCoreTests", dependencies: ["RestoreCore", "RestoreTestSupport"]),
         .testTarget(name: "RestoreIOTests", dependencies: ["RestoreIO", "RestoreTestSupport"]),
+        .testTarget(name: "RestoreLUTTests", dependencies: ["RestoreLUT", "RestoreTestSupport"]),
         .testTarget(name: "RestoreColorTests", dependencies: ["RestoreColor", "RestoreIO", "RestoreTestSupport"]),
         .testTarget(name: "RestoreCLITests", dependencies: ["Restore", "restore", "RestoreTestSupport"]),
     ]

@@ -151,11 +151,23 @@ public enum ImageFiles {
                              options: EncodeOptions, overwrite: Bool = false) throws(EncodeError) {
         let fmt: ImageFormat
         if let format { fmt = format } else { fmt = try outputFormat(path: path) }
-        try AtomicFile.write(path: path, overwrite: overwrite) { (tmp: String) throws(EncodeError) in
-            switch fmt {
-            case .png: try PNGCodec.write(image, to: tmp, options: options)
-            case .tiff: try TIFFCodec.write(image, to: tmp, options: options)
-            case .jpeg: try JPEGCodec.write(image, to: tmp, options: options)
+        try AtomicFile.write(path: path, overwrite: overwrite, failure: { (kind, detail) -> EncodeError in
+            switch kind {
+            case .exists: return EncodeError(path: path, reason: .exists, detail: detail)
+            case .cannotCreate: return EncodeError(path: path, reason: .cannotCreate, detail: detail)
+            case .renameFailed: return EncodeError(path: path, reason: .writeFailed, detail: detail)
+            }
+        }) { (tmp: String) throws(EncodeError) in
+            do throws(EncodeError) {
+                switch fmt {
+                case .png: try PNGCodec.write(image, to: tmp, options: options)
+                case .tiff: try TIFFCodec.write(image, to: tmp, options: options)
+                case .jpeg: try JPEGCodec.write(image, to: tmp, options: options)
+                }
+            } catch {
+                var e = error
+                e.path = path  // name the output, not its temporary file
+                throw e
             }
         }
     }
