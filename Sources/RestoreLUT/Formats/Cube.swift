@@ -29,10 +29,10 @@ enum CubeFormat {
                     let n = try text.int(line, 1, "LUT_3D_SIZE followed by a size of 2 to 256")
                     guard (2...256).contains(n), line.tokens.count == 2 else { throw text.error(line, "LUT_3D_SIZE followed by a size of 2 to 256") }
                     size3 = n; sizeLine = line
-                case "DOMAIN_MIN": domainMin = try text.floats(line, count: 4, "DOMAIN_MIN followed by 3 numbers").suffix(3).map { $0 }
-                case "DOMAIN_MAX": domainMax = try text.floats(line, count: 4, "DOMAIN_MAX followed by 3 numbers").suffix(3).map { $0 }
-                case "LUT_1D_INPUT_RANGE": range1 = Array(try text.floats(line, count: 3, "LUT_1D_INPUT_RANGE followed by min and max").suffix(2))
-                case "LUT_3D_INPUT_RANGE": range3 = Array(try text.floats(line, count: 3, "LUT_3D_INPUT_RANGE followed by min and max").suffix(2))
+                case "DOMAIN_MIN": domainMin = try text.floats(line, skip: 1, count: 3, "DOMAIN_MIN followed by 3 numbers")
+                case "DOMAIN_MAX": domainMax = try text.floats(line, skip: 1, count: 3, "DOMAIN_MAX followed by 3 numbers")
+                case "LUT_1D_INPUT_RANGE": range1 = try text.floats(line, skip: 1, count: 2, "LUT_1D_INPUT_RANGE followed by min and max")
+                case "LUT_3D_INPUT_RANGE": range3 = try text.floats(line, skip: 1, count: 2, "LUT_3D_INPUT_RANGE followed by min and max")
                 default: continue  // LUT_IN_VIDEO_RANGE and other vendor keywords
                 }
                 continue

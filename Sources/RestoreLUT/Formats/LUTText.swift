@@ -65,12 +65,12 @@ struct LUTText {
         guard i < line.tokens.count, let v = Int(line.tokens[i]) else { throw error(line, what) }
         return v
     }
-    /// Exactly `count` numbers on the line.
-    func floats(_ line: Line, count: Int, _ what: String) throws(LUTError) -> [Float] {
-        guard line.tokens.count == count else { throw error(line, what) }
+    /// Exactly `count` numbers on the line, after `skip` leading tokens (a keyword).
+    func floats(_ line: Line, skip: Int = 0, count: Int, _ what: String) throws(LUTError) -> [Float] {
+        guard line.tokens.count == skip + count else { throw error(line, what) }
         var out: [Float] = []
         out.reserveCapacity(count)
-        for i in 0..<count { out.append(try float(line, i, what)) }
+        for i in skip..<(skip + count) { out.append(try float(line, i, what)) }
         return out
     }
 }
