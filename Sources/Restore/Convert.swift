@@ -33,6 +33,8 @@ public struct ConvertOptions: Sendable {
     public var jpegQuality = 95
     public var overwrite = false
     public var threads = Parallelism.defaultThreads
+    /// A LUT applied after decoding, before the output conversion (`--lut`, `restore lut apply`).
+    public var lut: (path: String, options: LUTApplyOptions)?
 
     public init() {}
 }
@@ -55,6 +57,7 @@ public func convert(input: String, output: String, options: ConvertOptions = Con
     // Resolve named spaces before any decoding, so a typo fails fast.
     let target = try options.targetSpace.map { s throws(ColorError) in try ColorProfile.resolve(s) }
     let assumed = try options.assumeProfile.map { s throws(ColorError) in try ColorProfile.resolve(s) }
+    let lut = try options.lut.map { (LUTProcessor(try LUTLibrary.load(path: $0.path), interpolation: $0.options.interpolation), $0.options) }
     if !options.overwrite && access(output, F_OK) == 0 {
         throw EncodeError(path: output, reason: .exists, detail: "")
     }
@@ -62,6 +65,9 @@ public func convert(input: String, output: String, options: ConvertOptions = Con
     var image = try ImageFiles.read(path: input, threads: options.threads)
     let (source, warnings) = Colorimetry.sourceProfile(of: image, path: input, assumed: assumed)
     report.warnings += warnings
+    if let (processor, lutOptions) = lut {
+        _ = try lutOptions.apply(processor, to: &image, path: input, threads: options.threads)
+    }
 
     if let target {
         let dest = Colorimetry.fitting(target, channels: image.colorChannels)

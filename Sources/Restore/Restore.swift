@@ -1,6 +1,7 @@
 @_exported import RestoreColor
 @_exported import RestoreCore
 @_exported import RestoreIO
+@_exported import RestoreLUT
 
 /// restore's version, printed by `restore --version`.
 public let restoreVersion = "0.1.0"

@@ -47,19 +47,8 @@ enum Samples {
                      planeSize: planeSize, dstRow: dstRow, dstWidth: dstWidth, dstX: dstX) { $0 }
     }
 
-    @inline(__always) static func to8(_ v: Float) -> UInt8 {
-        let s = v * 255
-        // NaN and negatives go to 0; the comparison form keeps NaN out of the conversion.
-        if !(s > 0) { return 0 }
-        if s >= 255 { return 255 }
-        return UInt8(s + 0.5)  // s in (0, 255): round half up, no libm call
-    }
-    @inline(__always) static func to16(_ v: Float) -> UInt16 {
-        let s = v * 65535
-        if !(s > 0) { return 0 }
-        if s >= 65535 { return 65535 }
-        return UInt16(s + 0.5)
-    }
+    static let to8 = Quantize.to8
+    static let to16 = Quantize.to16
 
     /// Planar rows `rows` (starting at `srcRow`) of `image` into interleaved `dst`.
     @inline(__always)

@@ -14,7 +14,7 @@ struct RestoreCommand: ParsableCommand {
             Exit codes: 0 ok, 1 some items failed, 2 usage, 3 input unreadable, 4 output unwritable.
             """,
         version: restoreVersion,
-        subcommands: [Run.self, Info.self, Convert.self],
+        subcommands: [Run.self, Info.self, Convert.self, Lut.self],
         defaultSubcommand: Run.self
     )
 

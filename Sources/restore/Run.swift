@@ -17,6 +17,12 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("assume-profile"), help: ArgumentHelp("Profile of untagged inputs (default sRGB).", valueName: "SPACE|PATH.icc"))
     var assumeProfile: String?
 
+    @Option(help: "Apply this LUT (.cube, .3dl, .spi1d, .spi3d, .csp, Hald image) before the output conversion.")
+    var lut: String?
+
+    @Option(name: .customLong("lut-space"), help: ArgumentHelp("The space the LUT was built for.", valueName: "SPACE|PATH.icc"))
+    var lutSpace: String?
+
     @OptionGroup var out: OutputOptions
     @OptionGroup var common: CommonOptions
 
@@ -26,6 +32,11 @@ struct Run: ParsableCommand {
         o.assumeProfile = assumeProfile
         o.threads = common.resolvedThreads
         out.apply(to: &o)
+        if let lut {
+            var l = LUTApplyOptions()
+            l.space = lutSpace
+            o.lut = (lut, l)
+        }
         let report = try convert(input: input, output: output, options: o)
         printWarnings(report.warnings, file: input)
     }
