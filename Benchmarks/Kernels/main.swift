@@ -16,10 +16,10 @@ func now() -> Double {
 
 func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
 
-/// Median seconds of `runs` calls of `body`.
-func time(_ runs: Int, _ body: () -> Void) -> Double {
-    body()  // warm-up
-    return median((0..<runs).map { _ in let t = now(); body(); return now() - t })
+/// Median seconds of `runs` calls of `body`; `setup` runs untimed before each call.
+func time(_ runs: Int, setup: () -> Void = {}, _ body: () -> Void) -> Double {
+    setup(); body()  // warm-up
+    return median((0..<runs).map { _ in setup(); let t = now(); body(); return now() - t })
 }
 
 let args = CommandLine.arguments.dropFirst()
@@ -39,11 +39,8 @@ func colorBenchmark() throws {
     print("Adobe RGB -> sRGB, \(w)x\(h) float planar, median of \(runs)")
     var work = image
     for threads in [1, 2] {
-        // In place, as `restore convert` does. Each run starts from a fresh copy of the frame;
-        // the time of that copy alone is measured and subtracted.
-        let withCopy = time(runs) { work.samples = image.samples; try! t.apply(&work, threads: threads) }
-        let copyOnly = time(runs) { work.samples = image.samples; work.samples[0] += 0 }
-        let s = withCopy - copyOnly
+        // In place, as `restore convert` does; each run starts from a fresh (untimed) copy.
+        let s = time(runs, setup: { work.samples = image.samples; work.samples[0] += 0 }) { try! t.apply(&work, threads: threads) }
         print(String(format: "  restore (matrix/TRC path), %d thread(s): %7.1f Mpx/s", threads, mpx / s))
     }
     // lcms2's own float pipeline on the same planar data, one thread.
@@ -82,10 +79,55 @@ func profileHandle(_ p: ColorProfile) -> cmsHPROFILE {
     p.iccData.withUnsafeBytes { cmsOpenProfileFromMem($0.baseAddress, UInt32($0.count)) }!
 }
 
+/// 33³ tetrahedral on a 4K float frame: planar (our layout) and interleaved RGB (ffmpeg's
+/// rgbf32le / OCIO's packed layout), 1 and 2 threads.
+func lutBenchmark() throws {
+    let root = DataPaths.root() ?? "."
+    let lut = try LUTLibrary.load(path: root + "/Benchmarks/data/bench33.cube")
+    let p = LUTProcessor(lut)
+    // A photo upscaled to 4K (coherent colours, like real frames) and, as a worst case for
+    // the caches, uniformly random colours.
+    let photo = try ImageFiles.read(path: root + "/Samples/fruits.jpg")
+    var frame = [Float](repeating: 0, count: 3 * n)
+    for c in 0..<3 { for y in 0..<h { for x in 0..<w {
+        frame[c * n + y * w + x] = photo[x * photo.width / w, y * photo.height / h, c]
+    } } }
+    if args.contains("--random") {
+        var seed: UInt64 = 9
+        frame = (0..<(3 * n)).map { _ -> Float in
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Float(seed >> 40) / Float(1 << 24)
+        }
+    }
+    print("3D LUT 33^3 tetrahedral, \(w)x\(h) float \(args.contains("--random") ? "random colours" : "photo"), median of \(runs)")
+    var work = Image(width: w, height: h, colorChannels: 3, hasAlpha: false, samples: frame)
+    for threads in [1, 2] {
+        let s = time(runs, setup: { work.samples = frame; work.samples[0] += 0 }) { p.apply(to: &work, threads: threads) }
+        print(String(format: "  restore planar,      %d thread(s): %7.1f Mpx/s", threads, mpx / s))
+    }
+    // The same colours interleaved (r g b r g b …).
+    var interleaved = [Float](repeating: 0, count: 3 * n)
+    for i in 0..<n { for c in 0..<3 { interleaved[3 * i + c] = frame[c * n + i] } }
+    var packed = interleaved
+    for threads in [1, 2] {
+        let s = time(runs, setup: { packed = interleaved; packed[0] += 0 }) {
+            packed.withUnsafeMutableBufferPointer { b in
+                let q = SendablePointer(b.baseAddress!)
+                parallelChunks(n, grain: 1 << 14, threads: threads) { r in
+                    let at = q.base + 3 * r.lowerBound
+                    p.apply(at, at + 1, at + 2, stride: 3, count: r.count)
+                }
+            }
+        }
+        print(String(format: "  restore interleaved, %d thread(s): %7.1f Mpx/s", threads, mpx / s))
+    }
+}
+
 let which = args.first { !$0.hasPrefix("-") && Int($0) == nil } ?? "color"
 switch which {
 case "color": try colorBenchmark()
+case "lut": try lutBenchmark()
 default:
-    print("unknown benchmark '\(which)'; available: color")
+    print("unknown benchmark '\(which)'; available: color, lut")
     exit(2)
 }

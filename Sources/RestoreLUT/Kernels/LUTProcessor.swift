@@ -105,40 +105,72 @@ public final class LUTProcessor: Sendable {
         return ((Int(i.z) * size + Int(i.y)) * size + Int(i.x), f, i)
     }
 
+    /// Tetrahedral interpolation, eight pixels at a time: cell, fractions and the tetrahedron
+    /// (the axes ordered by fraction: max, mid, min) are computed in SIMD without branches;
+    /// each pixel then blends its four nodes — c000, c000+max, c000+max+mid, c111 — with
+    /// weights 1−f_max, f_max−f_mid, f_mid−f_min, f_min.
     private func tetrahedral(_ t: UnsafePointer<SIMD4<Float>>, _ r: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
                              _ b: UnsafeMutablePointer<Float>, stride: Int, count: Int) {
-        let dr = 1, dg = size, db = size * size
-        for i in 0..<count {
-            let j = i * stride
-            let (base, f, _) = cell(SIMD3(r[j], g[j], b[j]))
-            let fr = f.x, fg = f.y, fb = f.z
-            let c000 = t[base], c111 = t[base + dr + dg + db]
-            // Walk from c000 to c111 along the axes in order of decreasing fraction.
-            var out: SIMD4<Float>
-            if fr > fg {
-                if fg > fb {        // r > g > b
-                    let a = t[base + dr], c = t[base + dr + dg]
-                    out = c000 + fr * (a - c000) + fg * (c - a) + fb * (c111 - c)
-                } else if fr > fb { // r > b ≥ g
-                    let a = t[base + dr], c = t[base + dr + db]
-                    out = c000 + fr * (a - c000) + fb * (c - a) + fg * (c111 - c)
-                } else {            // b ≥ r > g
-                    let a = t[base + db], c = t[base + dr + db]
-                    out = c000 + fb * (a - c000) + fr * (c - a) + fg * (c111 - c)
-                }
+        let n = size
+        let dR = SIMD8<Int32>(repeating: 1), dG = SIMD8<Int32>(repeating: Int32(n)), dB = SIMD8<Int32>(repeating: Int32(n * n))
+        let d111 = 1 + n + n * n
+        let lo = (SIMD8<Float>(repeating: cubeMin.x), SIMD8<Float>(repeating: cubeMin.y), SIMD8<Float>(repeating: cubeMin.z))
+        let sc = (SIMD8<Float>(repeating: cubeScale.x), SIMD8<Float>(repeating: cubeScale.y), SIMD8<Float>(repeating: cubeScale.z))
+        let zero = SIMD8<Float>(repeating: 0)
+        let top = SIMD8<Float>(repeating: Float(n - 1))
+        let cellTop = SIMD8<Float>(repeating: Float(n - 2))
+        let magic = SIMD8<Float>(repeating: 12_582_912), half = SIMD8<Float>(repeating: 0.49999997)
+        let magicBits = SIMD8<Int32>(repeating: Int32(bitPattern: Float(12_582_912).bitPattern))
+
+        let d111v = SIMD8<Int32>(repeating: Int32(d111))
+        let tf = UnsafeRawPointer(t).assumingMemoryBound(to: Float.self)
+        var i = 0
+        var xr = SIMD8<Float>(), xg = SIMD8<Float>(), xb = SIMD8<Float>()
+        while i < count {
+            let lanes = Swift.min(8, count - i)
+            if stride == 1 && lanes == 8 {
+                xr = UnsafeRawPointer(r + i).loadUnaligned(as: SIMD8<Float>.self)
+                xg = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+                xb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
             } else {
-                if fb > fg {        // b > g ≥ r
-                    let a = t[base + db], c = t[base + dg + db]
-                    out = c000 + fb * (a - c000) + fg * (c - a) + fr * (c111 - c)
-                } else if fb > fr { // g ≥ b > r
-                    let a = t[base + dg], c = t[base + dg + db]
-                    out = c000 + fg * (a - c000) + fb * (c - a) + fr * (c111 - c)
-                } else {            // g ≥ r ≥ b
-                    let a = t[base + dg], c = t[base + dr + dg]
-                    out = c000 + fg * (a - c000) + fr * (c - a) + fb * (c111 - c)
-                }
+                for l in 0..<lanes { let j = (i + l) * stride; xr[l] = r[j]; xg[l] = g[j]; xb[l] = b[j] }
             }
-            r[j] = out.x; g[j] = out.y; b[j] = out.z
+            // Grid coordinates (clamped; NaN → 0), cell = floor via the 1.5·2^23 trick.
+            var ur = (xr - lo.0) * sc.0, ug = (xg - lo.1) * sc.1, ub = (xb - lo.2) * sc.2
+            ur = ur.replacing(with: zero, where: .!(ur .> zero)).replacing(with: top, where: ur .> top)
+            ug = ug.replacing(with: zero, where: .!(ug .> zero)).replacing(with: top, where: ug .> top)
+            ub = ub.replacing(with: zero, where: .!(ub .> zero)).replacing(with: top, where: ub .> top)
+            var cr = (ur - half) + magic - magic, cg = (ug - half) + magic - magic, cb = (ub - half) + magic - magic
+            cr = cr.replacing(with: cellTop, where: cr .> cellTop)
+            cg = cg.replacing(with: cellTop, where: cg .> cellTop)
+            cb = cb.replacing(with: cellTop, where: cb .> cellTop)
+            let fr = ur - cr, fg = ug - cg, fb = ub - cb
+            let ir = unsafeBitCast(cr + magic, to: SIMD8<Int32>.self) &- magicBits
+            let ig = unsafeBitCast(cg + magic, to: SIMD8<Int32>.self) &- magicBits
+            let ib = unsafeBitCast(cb + magic, to: SIMD8<Int32>.self) &- magicBits
+            let base = ir &+ ig &* dG &+ ib &* dB
+            // Order the axes by fraction (ties resolve consistently; their weights are zero).
+            let rIsMax = (fr .>= fg) .& (fr .>= fb), gIsMax = .!rIsMax .& (fg .>= fb)
+            let rIsMin = (fr .< fg) .& (fr .< fb), gIsMin = .!rIsMin .& (fg .< fb)
+            let fMax = pmax(pmax(fr, fg), fb), fMin = pmin(pmin(fr, fg), fb)
+            let fMid = fr + fg + fb - fMax - fMin
+            let aIdx = base &+ dB.replacing(with: dG, where: gIsMax).replacing(with: dR, where: rIsMax)
+            let bIdx = base &+ (d111v &- dB.replacing(with: dG, where: gIsMin).replacing(with: dR, where: rIsMin))
+            let w0 = 1 - fMax, w1 = fMax - fMid, w2 = fMid - fMin, w3 = fMin
+            // Blend each pixel's four nodes with scalar FMAs: assembling gathered values into
+            // vectors lane by lane would stall on store forwarding; reading lanes does not.
+            for l in 0..<lanes {
+                let b0 = Int(truncatingIfNeeded: base[l])
+                let p0 = tf + 4 &* b0, pA = tf + 4 &* Int(truncatingIfNeeded: aIdx[l])
+                let pB = tf + 4 &* Int(truncatingIfNeeded: bIdx[l]), p1 = tf + 4 &* (b0 &+ d111)
+                let a0 = w0[l], a1 = w1[l], a2 = w2[l], a3 = w3[l]
+                let j = (i &+ l) &* stride
+                // Explicit fused multiply-adds (Swift does not contract a·b + c by itself).
+                r[j] = (a0 * p0[0]).addingProduct(a1, pA[0]).addingProduct(a2, pB[0]).addingProduct(a3, p1[0])
+                g[j] = (a0 * p0[1]).addingProduct(a1, pA[1]).addingProduct(a2, pB[1]).addingProduct(a3, p1[1])
+                b[j] = (a0 * p0[2]).addingProduct(a1, pA[2]).addingProduct(a2, pB[2]).addingProduct(a3, p1[2])
+            }
+            i &+= 8
         }
     }
 
@@ -192,3 +224,7 @@ public final class LUTProcessor: Sendable {
         }
     }
 }
+
+@inline(__always) private func pmax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .> a) }
+@inline(__always) private func pmin(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a.replacing(with: b, where: b .< a) }
+
