@@ -16,12 +16,12 @@ enum CSPFormat {
             return l
         }
         let head = try next("CSPLUTV100")
-        guard head.tokens[0] == "CSPLUTV100" else { throw text.error(head, "CSPLUTV100") }
+        guard text.word(head, 0) == "CSPLUTV100" else { throw text.error(head, "CSPLUTV100") }
         let kindLine = try next("1D or 3D")
-        let kind = kindLine.tokens[0].uppercased()
+        let kind = text.word(kindLine, 0).uppercased()
         guard kind == "1D" || kind == "3D" else { throw text.error(kindLine, "1D or 3D") }
-        if let l = lines.first, l.tokens[0].uppercased() == "BEGIN" {
-            while let m = lines.first, !(m.tokens[0].uppercased() == "END") { lines = lines.dropFirst() }
+        if let l = lines.first, text.word(l, 0).uppercased() == "BEGIN" {
+            while let m = lines.first, !(text.word(m, 0).uppercased() == "END") { lines = lines.dropFirst() }
             _ = try next("END METADATA")
         }
         // Reads `count` numbers, which may span several lines.
@@ -29,7 +29,7 @@ enum CSPFormat {
             var out: [Float] = []
             while out.count < count {
                 let l = try next(what)
-                for i in 0..<l.tokens.count { out.append(try text.float(l, i, what)) }
+                for i in 0..<l.count { out.append(try text.float(l, i, what)) }
                 if out.count > count { throw text.error(l, "\(count) numbers (\(what))") }
             }
             return out
@@ -38,7 +38,7 @@ enum CSPFormat {
         for c in 0..<3 {
             let countLine = try next("the pre-LUT size of channel \(c + 1)")
             let n = try text.int(countLine, 0, "the pre-LUT size of channel \(c + 1)")
-            guard n >= 2, countLine.tokens.count == 1 else { throw text.error(countLine, "a pre-LUT size of at least 2") }
+            guard n >= 2, countLine.count == 1 else { throw text.error(countLine, "a pre-LUT size of at least 2") }
             let ins = try numbers(n, "\(n) pre-LUT input positions")
             let outs = try numbers(n, "\(n) pre-LUT output positions")
             for i in 1..<n where !(ins[i] > ins[i - 1]) {
@@ -57,7 +57,7 @@ enum CSPFormat {
             var last = sizeLine
             for _ in 0..<(n * n * n) {
                 let l = try next("\(n * n * n) cube rows")
-                values += try text.floats(l, count: 3, "a row of 3 numbers")
+                try text.row3(l, into: &values, "a row of 3 numbers")
                 last = l
             }
             if let extra = lines.first { throw text.invalid(extra, "\(n * n * n) rows for size \(n), but there are more") }

@@ -12,22 +12,22 @@ enum CubeFormat {
         var rows: [Float] = []
         var firstData: LUTText.Line?, lastData: LUTText.Line?
         for line in text.lines {
-            let key = line.tokens[0]
-            if let c = key.first, c.isLetter {
+            if !text.isNumeric(line) {
+                let key = text.word(line, 0)
                 if firstData != nil && key.uppercased() != "TITLE" {
                     throw text.error(line, "a row of 3 numbers (keywords go before the table)")
                 }
                 switch key.uppercased() {
                 case "TITLE":
-                    let rest = line.text.dropFirst(5).trimmingSpaces
+                    let rest = text.text(line).dropFirst(5).trimmingSpaces
                     title = rest.hasPrefix("\"") && rest.hasSuffix("\"") && rest.count >= 2 ? String(rest.dropFirst().dropLast()) : rest
                 case "LUT_1D_SIZE":
                     let n = try text.int(line, 1, "LUT_1D_SIZE followed by a size of 2 to 65536")
-                    guard (2...65536).contains(n), line.tokens.count == 2 else { throw text.error(line, "LUT_1D_SIZE followed by a size of 2 to 65536") }
+                    guard (2...65536).contains(n), line.count == 2 else { throw text.error(line, "LUT_1D_SIZE followed by a size of 2 to 65536") }
                     size1 = n; sizeLine = line
                 case "LUT_3D_SIZE":
                     let n = try text.int(line, 1, "LUT_3D_SIZE followed by a size of 2 to 256")
-                    guard (2...256).contains(n), line.tokens.count == 2 else { throw text.error(line, "LUT_3D_SIZE followed by a size of 2 to 256") }
+                    guard (2...256).contains(n), line.count == 2 else { throw text.error(line, "LUT_3D_SIZE followed by a size of 2 to 256") }
                     size3 = n; sizeLine = line
                 case "DOMAIN_MIN": domainMin = try text.floats(line, skip: 1, count: 3, "DOMAIN_MIN followed by 3 numbers")
                 case "DOMAIN_MAX": domainMax = try text.floats(line, skip: 1, count: 3, "DOMAIN_MAX followed by 3 numbers")
@@ -40,8 +40,7 @@ enum CubeFormat {
             guard size1 != nil || size3 != nil else {
                 throw text.error(line, "LUT_1D_SIZE or LUT_3D_SIZE before the table")
             }
-            let v = try text.floats(line, count: 3, "a row of 3 numbers")
-            rows += v
+            try text.row3(line, into: &rows, "a row of 3 numbers")
             if firstData == nil { firstData = line }
             lastData = line
         }

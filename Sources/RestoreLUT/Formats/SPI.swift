@@ -10,12 +10,12 @@ enum SPI1DFormat {
             last = line
             if closed { throw text.error(line, "nothing after the closing }") }
             if inTable {
-                if line.tokens[0] == "}" { closed = true; continue }
-                guard line.tokens.count == components else { throw text.error(line, "\(components) number(s) per row (Components \(components))") }
+                if text.word(line, 0) == "}" { closed = true; continue }
+                guard line.count == components else { throw text.error(line, "\(components) number(s) per row (Components \(components))") }
                 for i in 0..<components { values.append(try text.float(line, i)) }
                 continue
             }
-            switch line.tokens[0].lowercased() {
+            switch text.word(line, 0).lowercased() {
             case "version": _ = try text.int(line, 1, "Version 1")
             case "from": from = (try text.float(line, 1, "From MIN MAX"), try text.float(line, 2, "From MIN MAX"))
             case "length":
@@ -56,8 +56,8 @@ enum SPI3DFormat {
     static func parse(_ text: LUTText) throws(LUTError) -> LUT {
         let lines = text.lines
         guard lines.count >= 3 else { throw LUTError(path: text.path, reason: .invalid, expected: "SPILUT header, '3 3' and a size line") }
-        guard lines[0].tokens[0].uppercased() == "SPILUT" else { throw text.error(lines[0], "SPILUT 1.0") }
-        guard lines[1].tokens.count == 2, lines[1].tokens[0] == "3", lines[1].tokens[1] == "3" else { throw text.error(lines[1], "3 3") }
+        guard text.word(lines[0], 0).uppercased() == "SPILUT" else { throw text.error(lines[0], "SPILUT 1.0") }
+        guard lines[1].count == 2, text.word(lines[1], 0) == "3", text.word(lines[1], 1) == "3" else { throw text.error(lines[1], "3 3") }
         let sizes = try text.floats(lines[2], count: 3, "three equal sizes (e.g. 33 33 33)").map { Int($0) }
         guard sizes[0] == sizes[1], sizes[1] == sizes[2], (2...256).contains(sizes[0]) else {
             throw text.error(lines[2], "three equal sizes from 2 to 256")
@@ -67,7 +67,7 @@ enum SPI3DFormat {
         var seen = [Bool](repeating: false, count: n * n * n)
         var count = 0
         for line in lines[3...] {
-            guard line.tokens.count == 6 else { throw text.error(line, "a row 'r g b R G B' (3 indices, 3 values)") }
+            guard line.count == 6 else { throw text.error(line, "a row 'r g b R G B' (3 indices, 3 values)") }
             let r = try text.int(line, 0, "an index 0…\(n - 1)"), g = try text.int(line, 1, "an index 0…\(n - 1)")
             let b = try text.int(line, 2, "an index 0…\(n - 1)")
             guard (0..<n).contains(r), (0..<n).contains(g), (0..<n).contains(b) else { throw text.error(line, "indices 0…\(n - 1)") }

@@ -10,19 +10,19 @@ enum ThreeDLFormat {
         var rows: [Float] = []
         var lastRow: LUTText.Line?
         while let line = it.next() {
-            let key = line.tokens[0].uppercased()
+            let key = line.count == 1 || !text.isNumeric(line) ? text.word(line, 0).uppercased() : ""
             if key == "3DMESH" { continue }
             if key == "MESH" { _ = try text.int(line, 1, "Mesh followed by two bit depths"); continue }
             if key == "LUT8" || key == "GAMMA" { continue }
             if grid == nil {
-                guard line.tokens.count >= 2 else { throw text.error(line, "the line of input positions (e.g. 0 64 128 … 1023)") }
+                guard line.count >= 2 else { throw text.error(line, "the line of input positions (e.g. 0 64 128 … 1023)") }
                 var g: [Float] = []
-                for i in 0..<line.tokens.count { g.append(try text.float(line, i, "the line of input positions (integers)")) }
+                for i in 0..<line.count { g.append(try text.float(line, i, "the line of input positions (integers)")) }
                 guard g.count >= 2, g.count <= 256 else { throw text.error(line, "2 to 256 input positions") }
                 grid = g; gridLine = line
                 continue
             }
-            rows += try text.floats(line, count: 3, "a row of 3 integers")
+            try text.row3(line, into: &rows, "a row of 3 integers")
             lastRow = line
         }
         guard let grid, let gridLine else { throw LUTError(path: text.path, reason: .invalid, expected: "a 3dl table (the file has no data)") }

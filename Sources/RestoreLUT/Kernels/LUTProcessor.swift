@@ -126,6 +126,8 @@ public final class LUTProcessor: Sendable {
         let tf = UnsafeRawPointer(t).assumingMemoryBound(to: Float.self)
         var i = 0
         var xr = SIMD8<Float>(), xg = SIMD8<Float>(), xb = SIMD8<Float>()
+        let stage = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 8)
+        defer { stage.deallocate() }
         while i < count {
             let lanes = Swift.min(8, count - i)
             if stride == 1 && lanes == 8 {
@@ -157,18 +159,20 @@ public final class LUTProcessor: Sendable {
             let aIdx = base &+ dB.replacing(with: dG, where: gIsMax).replacing(with: dR, where: rIsMax)
             let bIdx = base &+ (d111v &- dB.replacing(with: dG, where: gIsMin).replacing(with: dR, where: rIsMin))
             let w0 = 1 - fMax, w1 = fMax - fMid, w2 = fMid - fMin, w3 = fMin
-            // Blend each pixel's four nodes with scalar FMAs: assembling gathered values into
-            // vectors lane by lane would stall on store forwarding; reading lanes does not.
-            for l in 0..<lanes {
+            // Blend each pixel's four RGB(A) nodes as 4-lane vectors (one 16-byte load and one
+            // fused multiply-add per node), staged whole so the compiler keeps them vectors,
+            // then scattered to the three planes.
+            for l in 0..<8 {
                 let b0 = Int(truncatingIfNeeded: base[l])
-                let p0 = tf + 4 &* b0, pA = tf + 4 &* Int(truncatingIfNeeded: aIdx[l])
-                let pB = tf + 4 &* Int(truncatingIfNeeded: bIdx[l]), p1 = tf + 4 &* (b0 &+ d111)
-                let a0 = w0[l], a1 = w1[l], a2 = w2[l], a3 = w3[l]
+                stage[l] = (SIMD4(repeating: w0[l]) * t[b0])
+                    .addingProduct(SIMD4(repeating: w1[l]), t[Int(truncatingIfNeeded: aIdx[l])])
+                    .addingProduct(SIMD4(repeating: w2[l]), t[Int(truncatingIfNeeded: bIdx[l])])
+                    .addingProduct(SIMD4(repeating: w3[l]), t[b0 &+ d111])
+            }
+            for l in 0..<lanes {
                 let j = (i &+ l) &* stride
-                // Explicit fused multiply-adds (Swift does not contract a·b + c by itself).
-                r[j] = (a0 * p0[0]).addingProduct(a1, pA[0]).addingProduct(a2, pB[0]).addingProduct(a3, p1[0])
-                g[j] = (a0 * p0[1]).addingProduct(a1, pA[1]).addingProduct(a2, pB[1]).addingProduct(a3, p1[1])
-                b[j] = (a0 * p0[2]).addingProduct(a1, pA[2]).addingProduct(a2, pB[2]).addingProduct(a3, p1[2])
+                let o = stage[l]
+                r[j] = o.x; g[j] = o.y; b[j] = o.z
             }
             i &+= 8
         }
