@@ -126,7 +126,7 @@ public final class LUTProcessor: Sendable {
         let tf = UnsafeRawPointer(t).assumingMemoryBound(to: Float.self)
         var i = 0
         var xr = SIMD8<Float>(), xg = SIMD8<Float>(), xb = SIMD8<Float>()
-        let stage = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 8)
+        let stage = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 8)  // 16-byte aligned
         defer { stage.deallocate() }
         while i < count {
             let lanes = Swift.min(8, count - i)
@@ -169,10 +169,20 @@ public final class LUTProcessor: Sendable {
                     .addingProduct(SIMD4(repeating: w2[l]), t[Int(truncatingIfNeeded: bIdx[l])])
                     .addingProduct(SIMD4(repeating: w3[l]), t[b0 &+ d111])
             }
-            for l in 0..<lanes {
-                let j = (i &+ l) &* stride
-                let o = stage[l]
-                r[j] = o.x; g[j] = o.y; b[j] = o.z
+            if stride == 1 && lanes == 8 {
+                // Transpose the eight RGBX results into three 8-lane planes (shuffles, no scatter).
+                let sp = UnsafeRawPointer(stage)
+                let a = sp.load(as: SIMD8<Float>.self), c = sp.load(fromByteOffset: 32, as: SIMD8<Float>.self)
+                let d = sp.load(fromByteOffset: 64, as: SIMD8<Float>.self), e = sp.load(fromByteOffset: 96, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(r + i).storeBytes(of: SIMD8(a[0], a[4], c[0], c[4], d[0], d[4], e[0], e[4]), as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(g + i).storeBytes(of: SIMD8(a[1], a[5], c[1], c[5], d[1], d[5], e[1], e[5]), as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(b + i).storeBytes(of: SIMD8(a[2], a[6], c[2], c[6], d[2], d[6], e[2], e[6]), as: SIMD8<Float>.self)
+            } else {
+                for l in 0..<lanes {
+                    let j = (i &+ l) &* stride
+                    let o = stage[l]
+                    r[j] = o.x; g[j] = o.y; b[j] = o.z
+                }
             }
             i &+= 8
         }
