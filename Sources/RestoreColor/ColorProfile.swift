@@ -79,19 +79,10 @@ public final class ColorProfile: @unchecked Sendable {
 
     /// Loads an `.icc`/`.icm` file.
     public static func load(path: String) throws(ColorError) -> ColorProfile {
-        guard let fp = fopen(path, "rb") else {
-            throw ColorError(path: path, reason: .badProfile, detail: String(cString: strerror(errno)))
+        switch FileBytes.read(path, limit: 64 << 20) {
+        case .success(let data): return try ColorProfile(iccData: data, path: path)
+        case .failure(let f): throw ColorError(path: path, reason: .badProfile, detail: f.reason)
         }
-        defer { fclose(fp) }
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = fread(&chunk, 1, chunk.count, fp)
-            if n <= 0 { break }
-            data.append(contentsOf: chunk[0..<n])
-            if data.count > 64 << 20 { throw ColorError(path: path, reason: .badProfile, detail: "larger than 64 MB") }
-        }
-        return try ColorProfile(iccData: data, path: path)
     }
 
     /// A built-in space, made once per process (RGB; see `grayCompanion` for gray images).

@@ -42,14 +42,9 @@ public struct Image: Sendable, Equatable {
     /// An image whose samples are all zero.
     public init(width: Int, height: Int, colorChannels: Int, hasAlpha: Bool,
                 metadata: ImageMetadata = ImageMetadata()) {
-        precondition(width > 0 && height > 0, "image dimensions must be positive")
-        precondition(colorChannels == 1 || colorChannels == 3, "colour channels must be 1 or 3")
-        self.width = width
-        self.height = height
-        self.colorChannels = colorChannels
-        self.hasAlpha = hasAlpha
-        self.samples = [Float](repeating: 0, count: (colorChannels + (hasAlpha ? 1 : 0)) * width * height)
-        self.metadata = metadata
+        self.init(width: width, height: height, colorChannels: colorChannels, hasAlpha: hasAlpha,
+                  samples: [Float](repeating: 0, count: (colorChannels + (hasAlpha ? 1 : 0)) * max(0, width * height)),
+                  metadata: metadata)
     }
 
     /// An image over existing planar samples (`channels * width * height` of them).

@@ -72,21 +72,13 @@ struct LUTText {
     }
 
     static func read(path: String) throws(LUTError) -> String {
-        guard let fp = fopen(path, "rb") else {
-            throw LUTError(path: path, reason: .unreadable, expected: String(cString: strerror(errno)))
+        switch FileBytes.read(path, limit: 512 << 20) {
+        case .success(let bytes):
+            if bytes.isEmpty { throw LUTError(path: path, reason: .invalid, expected: "a LUT, but the file is empty") }
+            return String(decoding: bytes, as: UTF8.self)
+        case .failure(let f):
+            throw LUTError(path: path, reason: .unreadable, expected: f.reason)
         }
-        defer { fclose(fp) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let k = fread(&chunk, 1, chunk.count, fp)
-            if k <= 0 { break }
-            bytes.append(contentsOf: chunk[0..<k])
-            if bytes.count > 512 << 20 { throw LUTError(path: path, reason: .invalid, expected: "a LUT file under 512 MB") }
-        }
-        if ferror(fp) != 0 { throw LUTError(path: path, reason: .unreadable, expected: "read error") }
-        if bytes.isEmpty { throw LUTError(path: path, reason: .invalid, expected: "a LUT, but the file is empty") }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     func error(_ line: Line, _ expected: String) -> LUTError {
