@@ -17,7 +17,7 @@ enum Orientation {
         }
     }
 
-    static func apply(_ o: Int, to image: Image) -> Image {
+    static func apply(_ o: Int, to image: Image, threads: Int) -> Image {
         let w = image.width, h = image.height
         let (ow, oh) = o >= 5 ? (h, w) : (w, h)
         let ch = image.channels
@@ -26,7 +26,7 @@ enum Orientation {
             return Image(width: ow, height: oh, colorChannels: image.colorChannels, hasAlpha: image.hasAlpha,
                          metadata: image.metadata) { buf in
                 let d = SendablePointer(buf.baseAddress!)
-                parallelChunks(oh, grain: 32) { rows in
+                parallelChunks(oh, grain: 32, threads: threads) { rows in
                     for y in rows {
                         for x in 0..<ow {
                             let (sx, sy) = source(o, x: x, y: y, w: w, h: h)

@@ -66,7 +66,7 @@ enum JPEGCodec {
                                       dstRow: rows.lowerBound, dstWidth: w)
             }
         }
-        return orientation == 1 ? upright : Orientation.apply(orientation, to: upright)
+        return orientation == 1 ? upright : Orientation.apply(orientation, to: upright, threads: threads)
     }
 
     static func write(_ image: Image, to path: String, options: EncodeOptions) throws(EncodeError) {
