@@ -91,6 +91,9 @@ struct TIFFLayout {
         case PHOTOMETRIC_YCBCR: throw unsupported("YCbCr TIFF")
         default: throw unsupported("photometric interpretation \(pm)")
         }
+        if samplesPerPixel > 16 {
+            throw unsupported("\(samplesPerPixel) samples per pixel (at most 16)")
+        }
         if samplesPerPixel < colorChannels {
             throw DecodeError(path: path, format: "tiff", reason: .corrupt,
                               detail: "\(samplesPerPixel) samples per pixel for a \(colorChannels)-channel image")
@@ -109,8 +112,13 @@ struct TIFFLayout {
         if tiled {
             chunkWidth = Int(h.u32(TIFFTAG_TILEWIDTH) ?? 0)
             chunkHeight = Int(h.u32(TIFFTAG_TILELENGTH) ?? 0)
-            if chunkWidth <= 0 || chunkHeight <= 0 {
-                throw DecodeError(path: path, format: "tiff", reason: .corrupt, detail: "bad tile size")
+            // A tile may overhang the image, but not absurdly: a hostile tile size must not
+            // become a huge allocation (found by the mutation loop: tile width 2449473568).
+            let area = chunkWidth * chunkHeight
+            if chunkWidth <= 0 || chunkHeight <= 0 || chunkWidth > 65536 || chunkHeight > 65536
+                || area > Swift.max(1 << 24, 4 * width * height) {
+                throw DecodeError(path: path, format: "tiff", reason: .corrupt,
+                                  detail: "implausible tile size \(chunkWidth)x\(chunkHeight) for a \(width)x\(height) image")
             }
         } else {
             chunkWidth = width
