@@ -44,6 +44,10 @@ let package = Package(
         .target(name: "RestoreIO", dependencies: ["RestoreCore", "CRestoreShims", "CTIFF"], swiftSettings: kernelFlags),
         .target(name: "RestoreColor", dependencies: ["RestoreCore", "CRestoreShims", "CLCMS2"], swiftSettings: kernelFlags),
         .target(name: "RestoreLUT", dependencies: ["RestoreCore"], swiftSettings: kernelFlags),
+        // The reference backend is plain Swift; it is optimised in debug builds too so the
+        // golden tests against ncnn stay fast.
+        .target(name: "RestoreNN", dependencies: ["RestoreCore"],
+                swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Restore", dependencies: ["RestoreCore", "RestoreIO", "RestoreColor", "RestoreLUT"]),
         .executableTarget(
             name: "restore",
@@ -57,6 +61,7 @@ let package = Package(
         .testTarget(name: "RestoreCoreTests", dependencies: ["RestoreCore", "RestoreTestSupport"]),
         .testTarget(name: "RestoreIOTests", dependencies: ["RestoreIO", "RestoreTestSupport"]),
         .testTarget(name: "RestoreLUTTests", dependencies: ["RestoreLUT", "RestoreTestSupport"]),
+        .testTarget(name: "RestoreNNTests", dependencies: ["RestoreNN", "RestoreTestSupport"]),
         .testTarget(name: "RestoreColorTests", dependencies: ["RestoreColor", "RestoreIO", "RestoreTestSupport"]),
         .testTarget(name: "RestoreCLITests", dependencies: ["Restore", "restore", "RestoreTestSupport"]),
     ]

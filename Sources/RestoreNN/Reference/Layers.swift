@@ -1,0 +1,313 @@
+import Foundation
+
+/// A layer of the graph. `forward` is the reference implementation: plain Swift, obviously
+/// correct, the living definition every fast backend is tested against.
+public protocol Layer: Sendable {
+    var spec: NCNNLayerSpec { get }
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor]
+}
+
+extension Layer {
+    func shapeError(_ what: String) -> NNError {
+        NNError(path: nil, reason: .shape, line: spec.line, detail: "\(spec.label): \(what)")
+    }
+}
+
+/// Passes its input through (Input, and each output of Split).
+struct PassLayer: Layer {
+    let spec: NCNNLayerSpec
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        Array(repeating: inputs.first ?? Tensor(c: 0, h: 0, w: 0), count: Swift.max(1, spec.outputs.count))
+    }
+}
+
+/// Convolution: zero padding, cross-correlation, bias, fused activation.
+struct ConvolutionLayer: Layer {
+    let spec: NCNNLayerSpec
+    let outC: Int, kw: Int, kh: Int, dw: Int, dh: Int, sw: Int, sh: Int
+    let padL: Int, padR: Int, padT: Int, padB: Int, padValue: Float
+    let weights: [Float], bias: [Float]?
+    let activation: Activation
+
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let x = inputs[0]
+        let inC = weights.count / (outC * kh * kw)
+        guard x.c == inC else { throw shapeError("expects \(inC) input channels, got \(x.shape)") }
+        let H = x.h + padT + padB, W = x.w + padL + padR
+        let oh = (H - (dh * (kh - 1) + 1)) / sh + 1, ow = (W - (dw * (kw - 1) + 1)) / sw + 1
+        guard oh > 0, ow > 0 else { throw shapeError("input \(x.shape) is smaller than the kernel") }
+        // Padded copy of the input, then a direct convolution row by row.
+        var padded = [Float](repeating: padValue, count: inC * H * W)
+        for c in 0..<inC { for y in 0..<x.h { for xx in 0..<x.w {
+            padded[(c * H + y + padT) * W + xx + padL] = x.data[(c * x.h + y) * x.w + xx]
+        } } }
+        var out = Tensor(c: outC, h: oh, w: ow)
+        padded.withUnsafeBufferPointer { pin in
+            weights.withUnsafeBufferPointer { wt in
+                out.data.withUnsafeMutableBufferPointer { o in
+                    for oc in 0..<outC {
+                        let op = o.baseAddress! + oc * oh * ow
+                        let b = bias?[oc] ?? 0
+                        for i in 0..<(oh * ow) { op[i] = b }
+                        for ic in 0..<inC {
+                            let ip = pin.baseAddress! + ic * H * W
+                            for ky in 0..<kh { for kx in 0..<kw {
+                                let wv = wt[((oc * inC + ic) * kh + ky) * kw + kx]
+                                for oy in 0..<oh {
+                                    let row = ip + (oy * sh + ky * dh) * W + kx * dw
+                                    let orow = op + oy * ow
+                                    if sw == 1 { for ox in 0..<ow { orow[ox] += wv * row[ox] } }
+                                    else { for ox in 0..<ow { orow[ox] += wv * row[ox * sw] } }
+                                }
+                            } }
+                        }
+                    }
+                }
+            }
+        }
+        activation.apply(&out)
+        return [out]
+    }
+}
+
+/// Deconvolution (scatter form), bias, activation, then the pads cropped off.
+struct DeconvolutionLayer: Layer {
+    let spec: NCNNLayerSpec
+    let outC: Int, kw: Int, kh: Int, dw: Int, dh: Int, sw: Int, sh: Int
+    let padL: Int, padR: Int, padT: Int, padB: Int, outPadR: Int, outPadB: Int
+    let weights: [Float], bias: [Float]?
+    let activation: Activation
+
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let x = inputs[0]
+        let inC = weights.count / (outC * kh * kw)
+        guard x.c == inC else { throw shapeError("expects \(inC) input channels, got \(x.shape)") }
+        let fullH = (x.h - 1) * sh + dh * (kh - 1) + 1 + outPadB, fullW = (x.w - 1) * sw + dw * (kw - 1) + 1 + outPadR
+        var full = Tensor(c: outC, h: fullH, w: fullW)
+        for p in 0..<outC {
+            for q in 0..<inC { for i in 0..<x.h { for j in 0..<x.w {
+                let v = x.data[(q * x.h + i) * x.w + j]
+                for ky in 0..<kh { for kx in 0..<kw {
+                    full.data[(p * fullH + i * sh + ky * dh) * fullW + j * sw + kx * dw] += v * weights[((p * inC + q) * kh + ky) * kw + kx]
+                } }
+            } } }
+            if let bias { for k in 0..<(fullH * fullW) { full.data[p * fullH * fullW + k] += bias[p] } }
+        }
+        activation.apply(&full)
+        let oh = fullH - padT - padB, ow = fullW - padL - padR
+        guard oh > 0, ow > 0 else { throw shapeError("output cropped to nothing") }
+        var out = Tensor(c: outC, h: oh, w: ow)
+        for c in 0..<outC { for y in 0..<oh { for xx in 0..<ow { out[c, y, xx] = full[c, y + padT, xx + padL] } } }
+        return [out]
+    }
+}
+
+/// PReLU: x > 0 ? x : slope[c] · x (one slope broadcasts).
+struct PReLULayer: Layer {
+    let spec: NCNNLayerSpec
+    let slopes: [Float]
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        var t = inputs[0]
+        guard slopes.count == 1 || slopes.count == t.c else { throw shapeError("\(slopes.count) slopes for \(t.c) channels") }
+        for c in 0..<t.c {
+            let s = slopes.count == 1 ? slopes[0] : slopes[c]
+            for i in (c * t.plane)..<((c + 1) * t.plane) where t.data[i] < 0 { t.data[i] *= s }
+        }
+        return [t]
+    }
+}
+
+/// PixelShuffle (depth to space); mode 0 is PyTorch's / ONNX DepthToSpace "CRD".
+struct PixelShuffleLayer: Layer {
+    let spec: NCNNLayerSpec
+    let r: Int, mode: Int
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let x = inputs[0]
+        guard x.c % (r * r) == 0 else { throw shapeError("\(x.c) channels are not a multiple of \(r * r)") }
+        let oc = x.c / (r * r)
+        var out = Tensor(c: oc, h: x.h * r, w: x.w * r)
+        for c in 0..<oc { for i in 0..<r { for j in 0..<r {
+            let src = mode == 0 ? c * r * r + i * r + j : (i * r + j) * oc + c
+            for y in 0..<x.h { for xx in 0..<x.w { out[c, y * r + i, xx * r + j] = x[src, y, xx] } }
+        } } }
+        return [out]
+    }
+}
+
+/// Interp: nearest or bicubic (Keys, A = −0.75, edge-clamped taps, half-pixel centres).
+struct InterpLayer: Layer {
+    let spec: NCNNLayerSpec
+    let type: Int, hScale: Float, wScale: Float, outH: Int, outW: Int
+
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let x = inputs[0]
+        let oh = outH > 0 ? outH : Int(Float(x.h) * hScale), ow = outW > 0 ? outW : Int(Float(x.w) * wScale)
+        guard oh > 0, ow > 0 else { throw shapeError("resized to nothing") }
+        var out = Tensor(c: x.c, h: oh, w: ow)
+        switch type {
+        case 1:
+            let hs: Float = outH > 0 ? Float(x.h) / Float(oh) : 1 / hScale
+            let ws: Float = outW > 0 ? Float(x.w) / Float(ow) : 1 / wScale
+            for c in 0..<x.c { for y in 0..<oh {
+                let sy = Swift.min(Int(Float(y) * hs), x.h - 1)
+                for xx in 0..<ow { out[c, y, xx] = x[c, sy, Swift.min(Int(Float(xx) * ws), x.w - 1)] }
+            } }
+        case 3:
+            let (xi, xw) = Self.taps(inSize: x.w, outSize: ow), (yi, yw) = Self.taps(inSize: x.h, outSize: oh)
+            var rows = Tensor(c: x.c, h: x.h, w: ow)
+            for c in 0..<x.c { for y in 0..<x.h { for d in 0..<ow {
+                var s: Float = 0
+                for k in 0..<4 { s += xw[4 * d + k] * x[c, y, xi[4 * d + k]] }
+                rows[c, y, d] = s
+            } } }
+            for c in 0..<x.c { for d in 0..<oh { for xx in 0..<ow {
+                var s: Float = 0
+                for k in 0..<4 { s += yw[4 * d + k] * rows[c, yi[4 * d + k], xx] }
+                out[c, d, xx] = s
+            } } }
+        default:
+            throw NNError(path: nil, reason: .unsupportedLayer, line: spec.line, detail: "\(spec.label): resize type \(type) (nearest and bicubic are supported)")
+        }
+        return [out]
+    }
+
+    /// Source indices (clamped) and Keys weights of the four taps of every output position.
+    static func taps(inSize: Int, outSize: Int) -> ([Int], [Float]) {
+        let scale = Float(inSize) / Float(outSize)
+        var idx = [Int](repeating: 0, count: 4 * outSize), wts = [Float](repeating: 0, count: 4 * outSize)
+        let A: Float = -0.75
+        for d in 0..<outSize {
+            var f = (Float(d) + 0.5) * scale - 0.5
+            let s = Int(f.rounded(.down))
+            f -= Float(s)
+            let c0 = ((A * (f + 1) - 5 * A) * (f + 1) + 8 * A) * (f + 1) - 4 * A
+            let c1 = ((A + 2) * f - (A + 3)) * f * f + 1
+            let c2 = ((A + 2) * (1 - f) - (A + 3)) * (1 - f) * (1 - f) + 1
+            let w = [c0, c1, c2, 1 - c0 - c1 - c2]
+            for k in 0..<4 {
+                idx[4 * d + k] = Swift.min(Swift.max(s - 1 + k, 0), inSize - 1)
+                wts[4 * d + k] = w[k]
+            }
+        }
+        return (idx, wts)
+    }
+}
+
+/// BinaryOp on two equal-shaped inputs, or with a scalar (1=1, 2=b).
+struct BinaryOpLayer: Layer {
+    let spec: NCNNLayerSpec
+    let op: Int, withScalar: Bool, b: Float
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        var a = inputs[0]
+        func f(_ x: Float, _ y: Float) -> Float {
+            switch op {
+            case 0: return x + y
+            case 1: return x - y
+            case 2: return x * y
+            case 3: return x / y
+            case 4: return Swift.max(x, y)
+            case 5: return Swift.min(x, y)
+            case 6: return pow(x, y)
+            case 7: return y - x
+            default: return y / x
+            }
+        }
+        guard (0...8).contains(op) else {
+            throw NNError(path: nil, reason: .unsupportedLayer, line: spec.line, detail: "\(spec.label): op_type \(op)")
+        }
+        if withScalar {
+            for i in a.data.indices { a.data[i] = f(a.data[i], b) }
+            return [a]
+        }
+        let y = inputs[1]
+        guard y.c == a.c && y.h == a.h && y.w == a.w else { throw shapeError("operands \(a.shape) and \(y.shape) differ") }
+        for i in a.data.indices { a.data[i] = f(a.data[i], y.data[i]) }
+        return [a]
+    }
+}
+
+/// Eltwise: product, weighted sum or max of its inputs.
+struct EltwiseLayer: Layer {
+    let spec: NCNNLayerSpec
+    let op: Int, coeffs: [Float]
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        var out = inputs[0]
+        for t in inputs.dropFirst() where t.count != out.count { throw shapeError("operands \(out.shape) and \(t.shape) differ") }
+        switch op {
+        case 0: for t in inputs.dropFirst() { for i in out.data.indices { out.data[i] *= t.data[i] } }
+        case 1:
+            let k = (0..<inputs.count).map { $0 < coeffs.count ? coeffs[$0] : 1 }
+            for i in out.data.indices { var s: Float = 0; for (j, t) in inputs.enumerated() { s += k[j] * t.data[i] }; out.data[i] = s }
+        case 2: for t in inputs.dropFirst() { for i in out.data.indices { out.data[i] = Swift.max(out.data[i], t.data[i]) } }
+        default: throw NNError(path: nil, reason: .unsupportedLayer, line: spec.line, detail: "\(spec.label): op_type \(op)")
+        }
+        return [out]
+    }
+}
+
+/// Concat along channels.
+struct ConcatLayer: Layer {
+    let spec: NCNNLayerSpec
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let h = inputs[0].h, w = inputs[0].w
+        for t in inputs where t.h != h || t.w != w { throw shapeError("inputs \(inputs.map(\.shape)) differ in size") }
+        return [Tensor(c: inputs.reduce(0) { $0 + $1.c }, h: h, w: w, data: inputs.flatMap(\.data))]
+    }
+}
+
+/// Crop to a reference blob's size at (woffset, hoffset).
+struct CropLayer: Layer {
+    let spec: NCNNLayerSpec
+    let wOffset: Int, hOffset: Int
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        guard inputs.count == 2 else {
+            throw NNError(path: nil, reason: .unsupportedLayer, line: spec.line, detail: "\(spec.label): only the reference-blob form of Crop is supported")
+        }
+        let x = inputs[0], ref = inputs[1]
+        guard hOffset + ref.h <= x.h, wOffset + ref.w <= x.w else { throw shapeError("cannot crop \(ref.shape) from \(x.shape)") }
+        var out = Tensor(c: x.c, h: ref.h, w: ref.w)
+        for c in 0..<x.c { for y in 0..<ref.h { for xx in 0..<ref.w { out[c, y, xx] = x[c, y + hOffset, xx + wOffset] } } }
+        return [out]
+    }
+}
+
+/// Global average pooling to a (c, 1, 1) vector.
+struct GlobalAveragePoolLayer: Layer {
+    let spec: NCNNLayerSpec
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let x = inputs[0]
+        return [Tensor(c: x.c, h: 1, w: 1, data: (0..<x.c).map { c in
+            var s: Float = 0
+            for i in 0..<x.plane { s += x.data[c * x.plane + i] }
+            return s / Float(x.plane)
+        })]
+    }
+}
+
+/// Fully connected on the flattened input, bias, activation.
+struct InnerProductLayer: Layer {
+    let spec: NCNNLayerSpec
+    let outN: Int, weights: [Float], bias: [Float]?, activation: Activation
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let x = inputs[0]
+        guard weights.count == outN * x.count else { throw shapeError("weights for \(weights.count / outN) inputs, got \(x.count)") }
+        var out = Tensor(c: outN, h: 1, w: 1)
+        for o in 0..<outN {
+            var s = bias?[o] ?? 0
+            for i in 0..<x.count { s += weights[o * x.count + i] * x.data[i] }
+            out.data[o] = activation.apply(s)
+        }
+        return [out]
+    }
+}
+
+/// Scale by a per-channel vector from a second input (0=-233).
+struct ScaleLayer: Layer {
+    let spec: NCNNLayerSpec
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        var x = inputs[0]
+        guard inputs.count == 2, inputs[1].count == x.c else { throw shapeError("needs a \(x.c)-vector as its second input") }
+        for c in 0..<x.c { for i in 0..<x.plane { x.data[c * x.plane + i] *= inputs[1].data[c] } }
+        return [x]
+    }
+}
