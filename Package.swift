@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CLCMS2", pkgConfig: "lcms2", providers: [.apt(["liblcms2-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         // The only C we write: setjmp-guarded libpng/libjpeg sequences, per-handle libtiff and
         // per-context lcms2 error capture, and lcms2 constants that don't import into Swift.
@@ -46,7 +47,7 @@ let package = Package(
         .target(name: "RestoreLUT", dependencies: ["RestoreCore"], swiftSettings: kernelFlags),
         // The reference backend is plain Swift; it is optimised in debug builds too so the
         // golden tests against ncnn stay fast.
-        .target(name: "RestoreNN", dependencies: ["RestoreCore"],
+        .target(name: "RestoreNN", dependencies: ["RestoreCore", "CDNNL"],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Restore", dependencies: ["RestoreCore", "RestoreIO", "RestoreColor", "RestoreLUT"]),
         .executableTarget(
@@ -55,7 +56,7 @@ let package = Package(
         ),
 
         // In-process kernel timings (not run by CI): swift run -c release restore-bench
-        .executableTarget(name: "restore-bench", dependencies: ["Restore", "CLCMS2", "CRestoreShims"], path: "Benchmarks/Kernels"),
+        .executableTarget(name: "restore-bench", dependencies: ["Restore", "RestoreNN", "CLCMS2", "CRestoreShims"], path: "Benchmarks/Kernels"),
 
         .target(name: "RestoreTestSupport", dependencies: ["RestoreCore"], path: "Tests/RestoreTestSupport"),
         .testTarget(name: "RestoreCoreTests", dependencies: ["RestoreCore", "RestoreTestSupport"]),

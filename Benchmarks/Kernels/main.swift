@@ -4,6 +4,7 @@ import CLCMS2
 import Foundation
 import CRestoreShims
 import Restore
+import RestoreNN
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -123,11 +124,29 @@ func lutBenchmark() throws {
     }
 }
 
+/// An ncnn model on a square input, one forward pass (the MACs per pixel from ncnn.md give
+/// the effective GFLOP/s). Usage: restore-bench nn MODEL.param [SIZE] [--threads N]
+func nnBenchmark() throws {
+    let positional = args.filter { !$0.hasPrefix("-") && $0 != "nn" }
+    guard let param = positional.first else { print("usage: restore-bench nn MODEL.param [SIZE]"); exit(2) }
+    let size = positional.dropFirst().first.flatMap { Int($0) } ?? 256
+    let threads = args.firstIndex(of: "--threads").flatMap { Int(args[args.index(after: $0)]) } ?? 1
+    for backend in [Backend.onednn] {
+        let model = try NCNNModel(param: param, backend: backend, threads: threads)
+        var seed: UInt64 = 1
+        let x = Tensor(c: 3, h: size, w: size, data: (0..<(3 * size * size)).map { _ in
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Float(seed >> 40) / Float(1 << 24) })
+        let s = time(runs) { _ = try! model.run(x) }
+        print(String(format: "  %@ %dx%d, %d thread(s), %@: %.3f s per forward", (param as NSString).lastPathComponent, size, size, threads, backend.rawValue, s))
+    }
+}
+
 let which = args.first { !$0.hasPrefix("-") && Int($0) == nil } ?? "color"
 switch which {
 case "color": try colorBenchmark()
 case "lut": try lutBenchmark()
+case "nn": try nnBenchmark()
 default:
-    print("unknown benchmark '\(which)'; available: color, lut")
+    print("unknown benchmark '\(which)'; available: color, lut, nn")
     exit(2)
 }

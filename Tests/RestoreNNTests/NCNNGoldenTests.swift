@@ -22,15 +22,15 @@ final class NCNNGoldenTests: XCTestCase {
         let rows = try String(contentsOfFile: Self.dir + "/manifest.tsv", encoding: .utf8)
             .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
         XCTAssertGreaterThanOrEqual(rows.count, 8)
-        for r in rows {
-            let model = try NCNNModel(param: Self.models + "/" + r[1] + ".param")
+        for r in rows { for backend in Backend.allCases {
+            let model = try NCNNModel(param: Self.models + "/" + r[1] + ".param", backend: backend)
             XCTAssertEqual(model.inputBlob, r[2], r[0])
             XCTAssertEqual(model.outputBlob, r[3], r[0])
             let input = Tensor(c: Int(r[4])!, h: Int(r[5])!, w: Int(r[6])!, data: try floats(Self.dir + "/\(r[0]).in.f32"))
             let out = try model.run(input)
             XCTAssertEqual([out.c, out.h, out.w], [Int(r[7])!, Int(r[8])!, Int(r[9])!], r[0])
             let diff = maxAbsDifference(out.data, try floats(Self.dir + "/\(r[0]).out.f32"))
-            XCTAssertLessThanOrEqual(diff, 1e-4, "\(r[0]): max |Δ| \(diff) against ncnn")
-        }
+            XCTAssertLessThanOrEqual(diff, 1e-4, "\(r[0]) \(backend): max |Δ| \(diff) against ncnn")
+        } }
     }
 }

@@ -1,6 +1,17 @@
 import RestoreCore
 
-/// An ncnn model (`.param` + `.bin`) loaded into a graph of reference layers.
+/// Which implementation runs the heavy layers.
+public enum Backend: String, Sendable, CaseIterable {
+    /// Plain Swift: the living definition of every op.
+    case reference
+    /// oneDNN for convolutions (fused bias and activation), reference for the rest.
+    case onednn
+
+    /// oneDNN when the library initialises, otherwise the reference backend.
+    public static var best: Backend { OneDNN.shared.available ? .onednn : .reference }
+}
+
+/// An ncnn model (`.param` + `.bin`) loaded into a graph of layers.
 public struct NCNNModel: Sendable {
     public let layers: [any Layer]
     /// The blob the graph reads (the Input layer's output) and the one it produces (consumed by
@@ -10,7 +21,8 @@ public struct NCNNModel: Sendable {
     public let path: String
 
     /// Loads `param`; the weights are `bin` (default: the same name with `.bin`).
-    public init(param: String, bin: String? = nil) throws(NNError) {
+    public init(param: String, bin: String? = nil, backend: Backend = .best, threads: Int = Parallelism.defaultThreads) throws(NNError) {
+        if backend == .onednn { OneDNN.configure(threads: threads) }
         let binPath = bin ?? (param.hasSuffix(".param") ? String(param.dropLast(6)) + ".bin" : param + ".bin")
         func bytes(_ p: String) throws(NNError) -> [UInt8] {
             switch FileBytes.read(p, limit: 2 << 30) {
@@ -22,7 +34,11 @@ public struct NCNNModel: Sendable {
         let specs = try NCNNParam.parse(text, path: param)
         var weights = NCNNWeights(bytes: try bytes(binPath), path: binPath)
         var built: [any Layer] = []
-        for s in specs { built.append(try Self.layer(s, weights: &weights, path: param)) }
+        for s in specs {
+            let l = try Self.layer(s, weights: &weights, path: param)
+            if backend == .onednn, let conv = l as? ConvolutionLayer, let fast = OneDNNConvolution(conv) { built.append(fast) }
+            else { built.append(l) }
+        }
         guard weights.offset == weights.bytes.count else {
             throw NNError(path: binPath, reason: .badWeights,
                           detail: "the graph reads \(weights.offset) bytes of weights, the file has \(weights.bytes.count)")
@@ -104,10 +120,12 @@ public struct NCNNModel: Sendable {
         for l in layers {
             if l.spec.type == "Input" { continue }
             var ins: [Tensor] = []
+            let acceptsBlocked = l is OneDNNConvolution || l is PReLULayer
             for name in l.spec.inputs {
-                guard let t = blobs[name] else {
+                guard var t = blobs[name] else {
                     throw NNError(path: path, reason: .syntax, line: l.spec.line, detail: "\(l.spec.label): blob '\(name)' is not produced before use")
                 }
+                if t.blocked && !acceptsBlocked { t = t.plain }
                 ins.append(t)
                 remaining[name, default: 1] -= 1
                 if remaining[name] == 0 { blobs[name] = nil }
@@ -116,6 +134,6 @@ public struct NCNNModel: Sendable {
             for (name, t) in zip(l.spec.outputs, outs) { blobs[name] = t }
         }
         guard let out = blobs[outputBlob] else { throw NNError(path: path, reason: .syntax, detail: "output blob '\(outputBlob)' was not produced") }
-        return out
+        return out.plain
     }
 }

@@ -102,13 +102,29 @@ struct DeconvolutionLayer: Layer {
     }
 }
 
-/// PReLU: x > 0 ? x : slope[c] · x (one slope broadcasts).
+/// PReLU: x > 0 ? x : slope[c] · x (one slope broadcasts). Also reads and writes the blocked
+/// nChw8c layout in place, so it sits between oneDNN convolutions without reorders.
 struct PReLULayer: Layer {
     let spec: NCNNLayerSpec
     let slopes: [Float]
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         var t = inputs[0]
         guard slopes.count == 1 || slopes.count == t.c else { throw shapeError("\(slopes.count) slopes for \(t.c) channels") }
+        if t.blocked {
+            let p = t.plane
+            t.data.withUnsafeMutableBufferPointer { d in
+                for block in 0..<((t.c + 7) / 8) {
+                    var s = SIMD8<Float>(repeating: 0)
+                    for l in 0..<8 { let ch = block * 8 + l; s[l] = ch < t.c ? (slopes.count == 1 ? slopes[0] : slopes[ch]) : 0 }
+                    let base = d.baseAddress! + block * p * 8
+                    for i in 0..<p {
+                        let x = UnsafeRawPointer(base + 8 * i).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(base + 8 * i).storeBytes(of: x.replacing(with: x * s, where: x .< 0), as: SIMD8<Float>.self)
+                    }
+                }
+            }
+            return [t]
+        }
         for c in 0..<t.c {
             let s = slopes.count == 1 ? slopes[0] : slopes[c]
             for i in (c * t.plane)..<((c + 1) * t.plane) where t.data[i] < 0 { t.data[i] *= s }

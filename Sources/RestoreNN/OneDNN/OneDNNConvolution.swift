@@ -1,0 +1,138 @@
+import CDNNL
+
+/// A Convolution layer run by oneDNN: zero padding, bias and the fused activation in one
+/// primitive. Between fast layers tensors stay in oneDNN's blocked nChw8c layout (no
+/// reorders); layers that cannot read it get plain CHW from the graph runner. (oneDNN 2.6's
+/// AVX2 kernels have no PReLU post-op — asking for one selects its slow reference kernel — so
+/// PReLU runs as its own layer on the blocked tensor.)
+/// Primitives and reordered weights are cached per input size and layout. Agrees with
+/// `ConvolutionLayer` (the reference) within float rounding (tested).
+final class OneDNNConvolution: Layer, @unchecked Sendable {
+    let base: ConvolutionLayer
+    var spec: NCNNLayerSpec { base.spec }
+    private let inC: Int
+    private struct Compiled {
+        let pd: dnnl_primitive_desc_t, prim: dnnl_primitive_t
+        let srcMD: dnnl_memory_desc_t, dstMD: dnnl_memory_desc_t
+        let weights: dnnl_memory_t, bias: dnnl_memory_t?
+        let oh: Int, ow: Int, dstFloats: Int
+    }
+    private var cache: [Int: Compiled] = [:]  // key: h, w, input layout
+
+    /// Nil when oneDNN cannot run this layer (non-zero pad value, an activation oneDNN lacks).
+    init?(_ conv: ConvolutionLayer) {
+        guard OneDNN.shared.available, conv.padValue == 0 else { return nil }
+        switch conv.activation {
+        case .none, .relu, .leaky, .clip, .sigmoid: break
+        default: return nil
+        }
+        base = conv
+        inC = conv.weights.count / (conv.outC * conv.kh * conv.kw)
+    }
+
+    deinit {
+        for c in cache.values {
+            dnnl_primitive_destroy(c.prim); dnnl_primitive_desc_destroy(c.pd)
+            dnnl_memory_destroy(c.weights)
+            if let b = c.bias { dnnl_memory_destroy(b) }
+        }
+    }
+
+    private func compile(h: Int, w: Int, blockedInput: Bool) -> Compiled? {
+        let c = base, dnn = OneDNN.shared
+        let H = h + c.padT + c.padB, W = w + c.padL + c.padR
+        let oh = (H - (c.dh * (c.kh - 1) + 1)) / c.sh + 1, ow = (W - (c.dw * (c.kw - 1) + 1)) / c.sw + 1
+        guard oh > 0, ow > 0 else { return nil }
+        var src = OneDNN.plain([1, Int64(inC), Int64(h), Int64(w)], tag: blockedInput ? dnnl_nChw8c : dnnl_nchw)
+        var wei = OneDNN.any([Int64(c.outC), Int64(inC), Int64(c.kh), Int64(c.kw)])
+        var bia = OneDNN.plain([Int64(c.outC)], tag: dnnl_x)
+        var dst = OneDNN.plain([1, Int64(c.outC), Int64(oh), Int64(ow)], tag: dnnl_nChw8c)
+        var strides: [Int64] = [Int64(c.sh), Int64(c.sw)], dil: [Int64] = [Int64(c.dh - 1), Int64(c.dw - 1)]
+        var pl: [Int64] = [Int64(c.padT), Int64(c.padL)], pr: [Int64] = [Int64(c.padB), Int64(c.padR)]
+        var desc = dnnl_convolution_desc_t()
+        let status = c.bias != nil
+            ? dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &src, &wei,
+                                                         &bia, &dst, &strides, &dil, &pl, &pr)
+            : dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &src, &wei,
+                                                         nil, &dst, &strides, &dil, &pl, &pr)
+        guard status == dnnl_success else { return nil }
+        var attr: dnnl_primitive_attr_t?
+        var ops: dnnl_post_ops_t?
+        dnnl_primitive_attr_create(&attr)
+        dnnl_post_ops_create(&ops)
+        defer { dnnl_post_ops_destroy(ops); dnnl_primitive_attr_destroy(attr) }
+        switch c.activation {
+        case .relu: dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_relu, 0, 0)
+        case .leaky(let s): dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_relu, s, 0)
+        case .clip(let lo, let hi): dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_clip, lo, hi)
+        case .sigmoid: dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_logistic, 0, 0)
+        default: break
+        }
+        dnnl_primitive_attr_set_post_ops(attr, ops)
+        var pd: dnnl_primitive_desc_t?
+        guard dnnl_primitive_desc_create(&pd, &desc, attr, dnn.engine, nil) == dnnl_success, let pd else { return nil }
+        var prim: dnnl_primitive_t?
+        guard dnnl_primitive_create(&prim, pd) == dnnl_success, let prim else { dnnl_primitive_desc_destroy(pd); return nil }
+        let weiMD = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0)!.pointee
+        // Weights: reordered once from oihw into the primitive's layout (owned by oneDNN).
+        var weights = c.weights
+        let plainW = OneDNN.plain([Int64(c.outC), Int64(inC), Int64(c.kh), Int64(c.kw)], tag: dnnl_oihw)
+        guard let wOwned = dnn.memory(weiMD, nil),
+              weights.withUnsafeMutableBytes({ b -> Bool in
+                  guard let wPlain = dnn.memory(plainW, b.baseAddress) else { return false }
+                  defer { dnnl_memory_destroy(wPlain) }
+                  return dnn.reorder(plainW, wPlain, weiMD, wOwned)
+              }) else { return nil }
+        func owned(_ values: [Float], _ md: dnnl_memory_desc_t) -> dnnl_memory_t? {
+            guard let m = dnn.memory(md, nil) else { return nil }
+            var ptr: UnsafeMutableRawPointer?
+            dnnl_memory_get_data_handle(m, &ptr)
+            values.withUnsafeBytes { ptr?.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            return m
+        }
+        let biasMem = c.bias.flatMap { owned($0, bia) }
+        return Compiled(pd: pd, prim: prim, srcMD: src, dstMD: dst, weights: wOwned, bias: biasMem,
+                        oh: oh, ow: ow, dstFloats: dnnl_memory_desc_get_size(&dst) / 4)
+    }
+
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        var x = inputs[0]
+        guard x.c == inC else { throw shapeError("expects \(inC) input channels, got \(x.shape)") }
+        // oneDNN's fast kernels read plain CHW only for a few input channels (first layers);
+        // wider plain inputs (after Concat, say) are blocked first, or it picks its slow kernel.
+        if !x.blocked && inC >= 8 { x = x.toBlocked }
+        let dnn = OneDNN.shared
+        let key = x.h << 33 | x.w << 1 | (x.blocked ? 1 : 0)
+        let compiled = dnn.locked { () -> Compiled? in
+            if let c = cache[key] { return c }
+            let c = compile(h: x.h, w: x.w, blockedInput: x.blocked)
+            if let c { cache[key] = c }
+            return c
+        }
+        guard let k = compiled else { return try fallback(x) }
+        var out = Tensor(blockedC: base.outC, h: k.oh, w: k.ow)
+        if out.data.count < k.dstFloats { out.data += [Float](repeating: 0, count: k.dstFloats - out.data.count) }
+        let ok: Bool = x.data.withUnsafeMutableBytes { xb in
+            out.data.withUnsafeMutableBytes { ob in
+                guard let s = dnn.memory(k.srcMD, xb.baseAddress), let d = dnn.memory(k.dstMD, ob.baseAddress) else { return false }
+                defer { dnnl_memory_destroy(s); dnnl_memory_destroy(d) }
+                var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: s), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: k.weights),
+                            dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: d)]
+                if let b = k.bias { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: b)) }
+                return dnnl_primitive_execute(k.prim, dnn.stream, Int32(args.count), &args) == dnnl_success
+                    && dnnl_stream_wait(dnn.stream) == dnnl_success
+            }
+        }
+        guard ok else { return try fallback(x) }
+        return [out]
+    }
+
+    /// How many times the reference path ran instead of oneDNN (tests assert it stays 0).
+    private(set) var fallbacks = 0
+
+    /// The reference path.
+    private func fallback(_ x: Tensor) throws(NNError) -> [Tensor] {
+        OneDNN.shared.locked { fallbacks += 1 }
+        return try base.forward([x.plain])
+    }
+}
