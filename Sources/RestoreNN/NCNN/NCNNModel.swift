@@ -37,6 +37,7 @@ public struct NCNNModel: Sendable {
         for s in specs {
             let l = try Self.layer(s, weights: &weights, path: param)
             if backend == .onednn, let conv = l as? ConvolutionLayer, let fast = OneDNNConvolution(conv) { built.append(fast) }
+            else if backend == .onednn, let deconv = l as? DeconvolutionLayer, let fast = OneDNNConvolution(deconv) { built.append(fast) }
             else { built.append(l) }
         }
         guard weights.offset == weights.bytes.count else {

@@ -8,26 +8,47 @@ import CDNNL
 /// Primitives and reordered weights are cached per input size and layout. Agrees with
 /// `ConvolutionLayer` (the reference) within float rounding (tested).
 final class OneDNNConvolution: Layer, @unchecked Sendable {
-    let base: ConvolutionLayer
-    var spec: NCNNLayerSpec { base.spec }
-    private let inC: Int
+    /// The reference layer this one accelerates (a Convolution or a Deconvolution).
+    let reference: any Layer
+    let g: ConvGeometry
+    let deconvolution: Bool
+    var spec: NCNNLayerSpec { reference.spec }
+    private var inC: Int { g.inC }
     private struct Compiled {
         let pd: dnnl_primitive_desc_t, prim: dnnl_primitive_t
         let srcMD: dnnl_memory_desc_t, dstMD: dnnl_memory_desc_t
         let weights: dnnl_memory_t, bias: dnnl_memory_t?
         let oh: Int, ow: Int, dstFloats: Int
+        /// Output in nChw8c (else plain CHW).
+        let dstBlocked: Bool
     }
     private var cache: [Int: Compiled] = [:]  // key: h, w, input layout
 
     /// Nil when oneDNN cannot run this layer (non-zero pad value, an activation oneDNN lacks).
     init?(_ conv: ConvolutionLayer) {
-        guard OneDNN.shared.available, conv.padValue == 0 else { return nil }
-        switch conv.activation {
-        case .none, .relu, .leaky, .clip, .sigmoid: break
-        default: return nil
+        guard OneDNN.shared.available, conv.padValue == 0, Self.supported(conv.activation) else { return nil }
+        reference = conv
+        deconvolution = false
+        g = ConvGeometry(outC: conv.outC, kw: conv.kw, kh: conv.kh, dw: conv.dw, dh: conv.dh, sw: conv.sw, sh: conv.sh,
+                         padL: conv.padL, padR: conv.padR, padT: conv.padT, padB: conv.padB,
+                         weights: conv.weights, bias: conv.bias, activation: conv.activation)
+    }
+
+    /// A Deconvolution (no output padding: oneDNN's padding can only shrink the full output).
+    init?(_ deconv: DeconvolutionLayer) {
+        guard OneDNN.shared.available, deconv.outPadR == 0, deconv.outPadB == 0, Self.supported(deconv.activation) else { return nil }
+        reference = deconv
+        deconvolution = true
+        g = ConvGeometry(outC: deconv.outC, kw: deconv.kw, kh: deconv.kh, dw: deconv.dw, dh: deconv.dh, sw: deconv.sw, sh: deconv.sh,
+                         padL: deconv.padL, padR: deconv.padR, padT: deconv.padT, padB: deconv.padB,
+                         weights: deconv.weights, bias: deconv.bias, activation: deconv.activation)
+    }
+
+    private static func supported(_ a: Activation) -> Bool {
+        switch a {
+        case .none, .relu, .leaky, .clip, .sigmoid: return true
+        default: return false
         }
-        base = conv
-        inC = conv.weights.count / (conv.outC * conv.kh * conv.kw)
     }
 
     deinit {
@@ -38,23 +59,43 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
         }
     }
 
+    /// A primitive on oneDNN's optimised kernels: blocked output first, then plain output
+    /// (some deconvolutions have a fast kernel only for that); never its `ref` kernels.
     private func compile(h: Int, w: Int, blockedInput: Bool) -> Compiled? {
-        let c = base, dnn = OneDNN.shared
-        let H = h + c.padT + c.padB, W = w + c.padL + c.padR
-        let oh = (H - (c.dh * (c.kh - 1) + 1)) / c.sh + 1, ow = (W - (c.dw * (c.kw - 1) + 1)) / c.sw + 1
+        compile(h: h, w: w, blockedInput: blockedInput, blockedOutput: true)
+            ?? compile(h: h, w: w, blockedInput: blockedInput, blockedOutput: false)
+    }
+
+    private func compile(h: Int, w: Int, blockedInput: Bool, blockedOutput: Bool) -> Compiled? {
+        let c = g, dnn = OneDNN.shared
+        let oh: Int, ow: Int
+        if deconvolution {
+            oh = (h - 1) * c.sh + c.dh * (c.kh - 1) + 1 - c.padT - c.padB
+            ow = (w - 1) * c.sw + c.dw * (c.kw - 1) + 1 - c.padL - c.padR
+        } else {
+            oh = (h + c.padT + c.padB - (c.dh * (c.kh - 1) + 1)) / c.sh + 1
+            ow = (w + c.padL + c.padR - (c.dw * (c.kw - 1) + 1)) / c.sw + 1
+        }
         guard oh > 0, ow > 0 else { return nil }
         var src = OneDNN.plain([1, Int64(inC), Int64(h), Int64(w)], tag: blockedInput ? dnnl_nChw8c : dnnl_nchw)
         var wei = OneDNN.any([Int64(c.outC), Int64(inC), Int64(c.kh), Int64(c.kw)])
         var bia = OneDNN.plain([Int64(c.outC)], tag: dnnl_x)
-        var dst = OneDNN.plain([1, Int64(c.outC), Int64(oh), Int64(ow)], tag: dnnl_nChw8c)
+        var dst = OneDNN.plain([1, Int64(c.outC), Int64(oh), Int64(ow)], tag: blockedOutput ? dnnl_nChw8c : dnnl_nchw)
         var strides: [Int64] = [Int64(c.sh), Int64(c.sw)], dil: [Int64] = [Int64(c.dh - 1), Int64(c.dw - 1)]
         var pl: [Int64] = [Int64(c.padT), Int64(c.padL)], pr: [Int64] = [Int64(c.padB), Int64(c.padR)]
+        // Convolution and deconvolution descriptors share one layout (dnnl_convolution_desc_t).
         var desc = dnnl_convolution_desc_t()
-        let status = c.bias != nil
-            ? dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &src, &wei,
-                                                         &bia, &dst, &strides, &dil, &pl, &pr)
-            : dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct, &src, &wei,
-                                                         nil, &dst, &strides, &dil, &pl, &pr)
+        let status: dnnl_status_t
+        switch (deconvolution, c.bias != nil) {
+        case (false, true): status = dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct,
+                                                                                 &src, &wei, &bia, &dst, &strides, &dil, &pl, &pr)
+        case (false, false): status = dnnl_dilated_convolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_convolution_direct,
+                                                                                  &src, &wei, nil, &dst, &strides, &dil, &pl, &pr)
+        case (true, true): status = dnnl_dilated_deconvolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_deconvolution_direct,
+                                                                                  &src, &wei, &bia, &dst, &strides, &dil, &pl, &pr)
+        case (true, false): status = dnnl_dilated_deconvolution_forward_desc_init(&desc, dnnl_forward_inference, dnnl_deconvolution_direct,
+                                                                                   &src, &wei, nil, &dst, &strides, &dil, &pl, &pr)
+        }
         guard status == dnnl_success else { return nil }
         var attr: dnnl_primitive_attr_t?
         var ops: dnnl_post_ops_t?
@@ -71,6 +112,12 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
         dnnl_primitive_attr_set_post_ops(attr, ops)
         var pd: dnnl_primitive_desc_t?
         guard dnnl_primitive_desc_create(&pd, &desc, attr, dnn.engine, nil) == dnnl_success, let pd else { return nil }
+        var impl: UnsafePointer<CChar>?
+        if dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl) != dnnl_success
+            || impl.map({ String(cString: $0).hasPrefix("ref") }) ?? true {
+            dnnl_primitive_desc_destroy(pd)  // oneDNN's reference kernel is slower than ours
+            return nil
+        }
         var prim: dnnl_primitive_t?
         guard dnnl_primitive_create(&prim, pd) == dnnl_success, let prim else { dnnl_primitive_desc_destroy(pd); return nil }
         let weiMD = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0)!.pointee
@@ -92,7 +139,7 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
         }
         let biasMem = c.bias.flatMap { owned($0, bia) }
         return Compiled(pd: pd, prim: prim, srcMD: src, dstMD: dst, weights: wOwned, bias: biasMem,
-                        oh: oh, ow: ow, dstFloats: dnnl_memory_desc_get_size(&dst) / 4)
+                        oh: oh, ow: ow, dstFloats: dnnl_memory_desc_get_size(&dst) / 4, dstBlocked: blockedOutput)
     }
 
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
@@ -110,7 +157,7 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
             return c
         }
         guard let k = compiled else { return try fallback(x) }
-        var out = Tensor(blockedC: base.outC, h: k.oh, w: k.ow)
+        var out = k.dstBlocked ? Tensor(blockedC: g.outC, h: k.oh, w: k.ow) : Tensor(c: g.outC, h: k.oh, w: k.ow)
         if out.data.count < k.dstFloats { out.data += [Float](repeating: 0, count: k.dstFloats - out.data.count) }
         let ok: Bool = x.data.withUnsafeMutableBytes { xb in
             out.data.withUnsafeMutableBytes { ob in
@@ -133,6 +180,15 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
     /// The reference path.
     private func fallback(_ x: Tensor) throws(NNError) -> [Tensor] {
         OneDNN.shared.locked { fallbacks += 1 }
-        return try base.forward([x.plain])
+        return try reference.forward([x.plain])
     }
+}
+
+/// The shape of a (de)convolution: what the oneDNN layer needs from either reference layer.
+struct ConvGeometry: Sendable {
+    let outC: Int, kw: Int, kh: Int, dw: Int, dh: Int, sw: Int, sh: Int
+    let padL: Int, padR: Int, padT: Int, padB: Int
+    let weights: [Float], bias: [Float]?
+    let activation: Activation
+    var inC: Int { weights.count / (outC * kh * kw) }
 }
