@@ -84,15 +84,21 @@ struct DeconvolutionLayer: Layer {
         guard x.c == inC else { throw shapeError("expects \(inC) input channels, got \(x.shape)") }
         let fullH = (x.h - 1) * sh + dh * (kh - 1) + 1 + outPadB, fullW = (x.w - 1) * sw + dw * (kw - 1) + 1 + outPadR
         var full = Tensor(c: outC, h: fullH, w: fullW)
-        for p in 0..<outC {
-            for q in 0..<inC { for i in 0..<x.h { for j in 0..<x.w {
-                let v = x.data[(q * x.h + i) * x.w + j]
-                for ky in 0..<kh { for kx in 0..<kw {
-                    full.data[(p * fullH + i * sh + ky * dh) * fullW + j * sw + kx * dw] += v * weights[((p * inC + q) * kh + ky) * kw + kx]
-                } }
-            } } }
-            if let bias { for k in 0..<(fullH * fullW) { full.data[p * fullH * fullW + k] += bias[p] } }
-        }
+        // Scatter form, one kernel tap at a time: full[p][i·sh + ky·dh][j·sw + kx·dw] += x[q][i][j] · W[p][q][ky][kx].
+        x.data.withUnsafeBufferPointer { xs in weights.withUnsafeBufferPointer { wt in full.data.withUnsafeMutableBufferPointer { fd in
+            for p in 0..<outC {
+                let out = fd.baseAddress! + p * fullH * fullW
+                if let bias { for k in 0..<(fullH * fullW) { out[k] = bias[p] } }
+                for q in 0..<inC { for ky in 0..<kh { for kx in 0..<kw {
+                    let wv = wt[((p * inC + q) * kh + ky) * kw + kx]
+                    for i in 0..<x.h {
+                        let src = xs.baseAddress! + (q * x.h + i) * x.w
+                        let dst = out + (i * sh + ky * dh) * fullW + kx * dw
+                        for j in 0..<x.w { dst[j * sw] += wv * src[j] }
+                    }
+                } } }
+            }
+        } } }
         activation.apply(&full)
         let oh = fullH - padT - padB, ow = fullW - padL - padR
         guard oh > 0, ow > 0 else { throw shapeError("output cropped to nothing") }
