@@ -37,7 +37,6 @@ public struct Image: Sendable, Equatable {
     /// Colour channels plus alpha (1…4).
     public var channels: Int { colorChannels + (hasAlpha ? 1 : 0) }
     public var planeSize: Int { width * height }
-    public var pixelCount: Int { width * height }
 
     /// An image whose samples are all zero.
     public init(width: Int, height: Int, colorChannels: Int, hasAlpha: Bool,
@@ -87,7 +86,4 @@ public struct Image: Sendable, Equatable {
         get { samples[c * planeSize + y * width + x] }
         set { samples[c * planeSize + y * width + x] = newValue }
     }
-
-    /// Index of the first sample of plane `c`.
-    @inlinable public func planeOffset(_ c: Int) -> Int { c * width * height }
 }

@@ -40,13 +40,6 @@ enum Samples {
                      planeSize: planeSize, dstRow: dstRow, dstWidth: dstWidth, dstX: dstX) { Float($0) / 65535 }
     }
 
-    static func deinterleave32f(_ src: UnsafePointer<Float>, srcStride: Int, rows: Int, width: Int, channels: Int,
-                                into dst: UnsafeMutablePointer<Float>, planeSize: Int, dstRow: Int,
-                                dstWidth: Int, dstX: Int = 0) {
-        deinterleave(src, srcStride: srcStride, rows: rows, width: width, channels: channels, into: dst,
-                     planeSize: planeSize, dstRow: dstRow, dstWidth: dstWidth, dstX: dstX) { $0 }
-    }
-
     static let to8 = Quantize.to8
     static let to16 = Quantize.to16
 

@@ -4,11 +4,18 @@ import XCTest
 final class CoreTests: XCTestCase {
     func testTilesCoverEveryPixelOnce() {
         for (w, h, size, halo) in [(37, 23, 8, 3), (256, 256, 64, 0), (1, 1, 16, 5), (100, 7, 33, 10)] {
-            var hits = [Int](repeating: 0, count: w * h)
-            for t in makeTiles(width: w, height: h, size: size, halo: halo) {
+            let hits = UnsafeMutableBufferPointer<Int>.allocate(capacity: w * h)
+            hits.initialize(repeating: 0)
+            defer { hits.deallocate() }
+            let tiles = makeTiles(width: w, height: h, size: size, halo: halo)
+            for t in tiles {
                 XCTAssertEqual(t.input.intersection(t.region), t.region)
                 XCTAssertTrue(t.input.x >= 0 && t.input.y >= 0 && t.input.maxX <= w && t.input.maxY <= h)
-                for y in t.region.y..<t.region.maxY { for x in t.region.x..<t.region.maxX { hits[y * w + x] += 1 } }
+            }
+            // Tiles own disjoint regions, so parallel workers can write them.
+            let p = SendablePointer(hits.baseAddress!)
+            parallelForTiles(tiles, threads: 3) { t in
+                for y in t.region.y..<t.region.maxY { for x in t.region.x..<t.region.maxX { p.base[y * w + x] += 1 } }
             }
             XCTAssertEqual(Set(hits), [1], "\(w)x\(h) tiles of \(size)")
         }

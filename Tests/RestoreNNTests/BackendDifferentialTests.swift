@@ -16,10 +16,10 @@ final class BackendDifferentialTests: XCTestCase {
         ]
         for c in configs {
             let spec = NCNNLayerSpec(type: "Convolution", name: "c", inputs: ["x"], outputs: ["y"], params: [:], line: 1)
-            let ref = ConvolutionLayer(spec: spec, outC: c.outC, kw: c.k, kh: c.k, dw: 1, dh: 1, sw: c.s, sh: c.s,
-                                       padL: c.pad, padR: c.pad, padT: c.pad, padB: c.pad, padValue: 0,
+            let ref = ConvolutionLayer(spec: spec, g: ConvGeometry(outC: c.outC, kw: c.k, kh: c.k, dw: 1, dh: 1, sw: c.s, sh: c.s,
+                                       padL: c.pad, padR: c.pad, padT: c.pad, padB: c.pad,
                                        weights: (0..<(c.outC * c.inC * c.k * c.k)).map { _ in rng.next() * 0.3 },
-                                       bias: c.bias ? (0..<c.outC).map { _ in rng.next() } : nil, activation: c.act)
+                                       bias: c.bias ? (0..<c.outC).map { _ in rng.next() } : nil, activation: c.act), padValue: 0)
             let fast = try XCTUnwrap(OneDNNConvolution(ref))
             let x = Tensor(c: c.inC, h: c.h, w: c.w, data: (0..<(c.inC * c.h * c.w)).map { _ in rng.next() })
             let a = try ref.forward([x])[0], b = try fast.forward([x])[0].plain
@@ -36,8 +36,8 @@ final class BackendDifferentialTests: XCTestCase {
             XCTAssertTrue(blocked.blocked)
             let expectedPReLU = try prelu.forward([a])[0]
             XCTAssertLessThanOrEqual(maxAbsDifference(blocked.plain.data, expectedPReLU.data), 2e-5, "blocked PReLU")
-            let next = ConvolutionLayer(spec: spec, outC: 5, kw: 3, kh: 3, dw: 1, dh: 1, sw: 1, sh: 1, padL: 1, padR: 1, padT: 1, padB: 1,
-                                        padValue: 0, weights: (0..<(5 * c.outC * 9)).map { _ in rng.next() * 0.2 }, bias: nil, activation: .none)
+            let next = ConvolutionLayer(spec: spec, g: ConvGeometry(outC: 5, kw: 3, kh: 3, dw: 1, dh: 1, sw: 1, sh: 1, padL: 1, padR: 1, padT: 1, padB: 1,
+                                        weights: (0..<(5 * c.outC * 9)).map { _ in rng.next() * 0.2 }, bias: nil, activation: .none), padValue: 0)
             let fastNext = try XCTUnwrap(OneDNNConvolution(next))
             XCTAssertLessThanOrEqual(maxAbsDifference(try fastNext.forward([blocked])[0].plain.data, try next.forward([expectedPReLU])[0].data),
                                      2e-5, "blocked in")
@@ -56,10 +56,10 @@ final class BackendDifferentialTests: XCTestCase {
         ]
         for c in configs {
             let spec = NCNNLayerSpec(type: "Deconvolution", name: "d", inputs: ["x"], outputs: ["y"], params: [:], line: 1)
-            let ref = DeconvolutionLayer(spec: spec, outC: c.outC, kw: c.k, kh: c.k, dw: 1, dh: 1, sw: c.s, sh: c.s,
-                                         padL: c.pad, padR: c.pad, padT: c.pad, padB: c.pad, outPadR: 0, outPadB: 0,
+            let ref = DeconvolutionLayer(spec: spec, g: ConvGeometry(outC: c.outC, kw: c.k, kh: c.k, dw: 1, dh: 1, sw: c.s, sh: c.s,
+                                         padL: c.pad, padR: c.pad, padT: c.pad, padB: c.pad,
                                          weights: (0..<(c.outC * c.inC * c.k * c.k)).map { _ in rng.next() * 0.3 },
-                                         bias: (0..<c.outC).map { _ in rng.next() }, activation: c.act)
+                                         bias: (0..<c.outC).map { _ in rng.next() }, activation: c.act), outPadR: 0, outPadB: 0)
             let fast = try XCTUnwrap(OneDNNConvolution(ref))
             let x = Tensor(c: c.inC, h: c.h, w: c.w, data: (0..<(c.inC * c.h * c.w)).map { _ in rng.next() })
             let a = try ref.forward([x])[0], b = try fast.forward([x])[0].plain

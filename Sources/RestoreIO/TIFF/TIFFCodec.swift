@@ -48,7 +48,6 @@ enum TIFFCodec {
         var md = ImageMetadata(iccProfile: l.icc, sourceFormat: "tiff", sampleFormat: l.sampleFormat, alpha: l.alpha,
                                resolution: l.resolution, compression: TIFFLayout.compressionName(l.compression),
                                layout: l.layoutNotes)
-        if l.icc == nil { md.iccProfile = nil }
         var image = Image(width: l.width, height: l.height, colorChannels: l.colorChannels, hasAlpha: l.hasAlpha,
                           metadata: md) { buf in
             let dst = SendablePointer(buf.baseAddress!)

@@ -74,14 +74,10 @@ public struct NCNNModel: Sendable {
             }
             let weights = try w.tagged(size, for: s)
             let bias = s.int(5, 0) != 0 ? try w.raw(outC, for: s) : nil
-            if s.type == "Convolution" {
-                return ConvolutionLayer(spec: s, outC: outC, kw: kw, kh: kh, dw: dw, dh: dh, sw: sw, sh: sh, padL: pl, padR: pr,
-                                        padT: pt, padB: pb, padValue: s.float(18, 0), weights: weights, bias: bias,
-                                        activation: try activation())
-            }
-            return DeconvolutionLayer(spec: s, outC: outC, kw: kw, kh: kh, dw: dw, dh: dh, sw: sw, sh: sh, padL: pl, padR: pr,
-                                      padT: pt, padB: pb, outPadR: s.int(18, 0), outPadB: s.int(19, s.int(18, 0)),
-                                      weights: weights, bias: bias, activation: try activation())
+            let g = ConvGeometry(outC: outC, kw: kw, kh: kh, dw: dw, dh: dh, sw: sw, sh: sh, padL: pl, padR: pr, padT: pt, padB: pb,
+                                 weights: weights, bias: bias, activation: try activation())
+            if s.type == "Convolution" { return ConvolutionLayer(spec: s, g: g, padValue: s.float(18, 0)) }
+            return DeconvolutionLayer(spec: s, g: g, outPadR: s.int(18, 0), outPadB: s.int(19, s.int(18, 0)))
         case "PReLU": return PReLULayer(spec: s, slopes: try w.raw(s.int(0, 1), for: s))
         case "PixelShuffle": return PixelShuffleLayer(spec: s, r: s.int(0, 1), mode: s.int(1, 0))
         case "Interp":

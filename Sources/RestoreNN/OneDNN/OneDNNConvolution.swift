@@ -26,22 +26,18 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
 
     /// Nil when oneDNN cannot run this layer (non-zero pad value, an activation oneDNN lacks).
     init?(_ conv: ConvolutionLayer) {
-        guard OneDNN.shared.available, conv.padValue == 0, Self.supported(conv.activation) else { return nil }
+        guard OneDNN.shared.available, conv.padValue == 0, Self.supported(conv.g.activation) else { return nil }
         reference = conv
         deconvolution = false
-        g = ConvGeometry(outC: conv.outC, kw: conv.kw, kh: conv.kh, dw: conv.dw, dh: conv.dh, sw: conv.sw, sh: conv.sh,
-                         padL: conv.padL, padR: conv.padR, padT: conv.padT, padB: conv.padB,
-                         weights: conv.weights, bias: conv.bias, activation: conv.activation)
+        g = conv.g
     }
 
     /// A Deconvolution (no output padding: oneDNN's padding can only shrink the full output).
     init?(_ deconv: DeconvolutionLayer) {
-        guard OneDNN.shared.available, deconv.outPadR == 0, deconv.outPadB == 0, Self.supported(deconv.activation) else { return nil }
+        guard OneDNN.shared.available, deconv.outPadR == 0, deconv.outPadB == 0, Self.supported(deconv.g.activation) else { return nil }
         reference = deconv
         deconvolution = true
-        g = ConvGeometry(outC: deconv.outC, kw: deconv.kw, kh: deconv.kh, dw: deconv.dw, dh: deconv.dh, sw: deconv.sw, sh: deconv.sh,
-                         padL: deconv.padL, padR: deconv.padR, padT: deconv.padT, padB: deconv.padB,
-                         weights: deconv.weights, bias: deconv.bias, activation: deconv.activation)
+        g = deconv.g
     }
 
     private static func supported(_ a: Activation) -> Bool {
@@ -144,7 +140,7 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
 
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         var x = inputs[0]
-        guard x.c == inC else { throw shapeError("expects \(inC) input channels, got \(x.shape)") }
+        try g.check(x, for: self)
         // oneDNN's fast kernels read plain CHW only for a few input channels (first layers);
         // wider plain inputs (after Concat, say) are blocked first, or it picks its slow kernel.
         if !x.blocked && inC >= 8 { x = x.toBlocked }
@@ -184,11 +180,3 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
     }
 }
 
-/// The shape of a (de)convolution: what the oneDNN layer needs from either reference layer.
-struct ConvGeometry: Sendable {
-    let outC: Int, kw: Int, kh: Int, dw: Int, dh: Int, sw: Int, sh: Int
-    let padL: Int, padR: Int, padT: Int, padB: Int
-    let weights: [Float], bias: [Float]?
-    let activation: Activation
-    var inC: Int { weights.count / (outC * kh * kw) }
-}

@@ -21,18 +21,33 @@ struct PassLayer: Layer {
     }
 }
 
-/// Convolution: zero padding, cross-correlation, bias, fused activation.
-struct ConvolutionLayer: Layer {
-    let spec: NCNNLayerSpec
+/// The shape and parameters of a (de)convolution: output channels, kernel, dilation, stride,
+/// padding, weights [out_c][in_c][kh][kw], bias and fused activation.
+struct ConvGeometry: Sendable {
     let outC: Int, kw: Int, kh: Int, dw: Int, dh: Int, sw: Int, sh: Int
-    let padL: Int, padR: Int, padT: Int, padB: Int, padValue: Float
+    let padL: Int, padR: Int, padT: Int, padB: Int
     let weights: [Float], bias: [Float]?
     let activation: Activation
+    var inC: Int { weights.count / (outC * kh * kw) }
+
+    /// Throws unless `x` has the input channels the weights expect.
+    func check(_ x: Tensor, for layer: some Layer) throws(NNError) {
+        guard x.c == inC else { throw layer.shapeError("expects \(inC) input channels, got \(x.shape)") }
+    }
+}
+
+/// Convolution: padding with `padValue`, cross-correlation, bias, fused activation.
+struct ConvolutionLayer: Layer {
+    let spec: NCNNLayerSpec
+    let g: ConvGeometry
+    let padValue: Float
 
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         let x = inputs[0]
-        let inC = weights.count / (outC * kh * kw)
-        guard x.c == inC else { throw shapeError("expects \(inC) input channels, got \(x.shape)") }
+        let (outC, kw, kh, dw, dh, sw, sh) = (g.outC, g.kw, g.kh, g.dw, g.dh, g.sw, g.sh)
+        let (padL, padR, padT, padB, weights, bias) = (g.padL, g.padR, g.padT, g.padB, g.weights, g.bias)
+        let inC = g.inC
+        try g.check(x, for: self)
         let H = x.h + padT + padB, W = x.w + padL + padR
         let oh = (H - (dh * (kh - 1) + 1)) / sh + 1, ow = (W - (dw * (kw - 1) + 1)) / sw + 1
         guard oh > 0, ow > 0 else { throw shapeError("input \(x.shape) is smaller than the kernel") }
@@ -65,7 +80,7 @@ struct ConvolutionLayer: Layer {
                 }
             }
         }
-        activation.apply(&out)
+        g.activation.apply(&out)
         return [out]
     }
 }
@@ -73,15 +88,15 @@ struct ConvolutionLayer: Layer {
 /// Deconvolution (scatter form), bias, activation, then the pads cropped off.
 struct DeconvolutionLayer: Layer {
     let spec: NCNNLayerSpec
-    let outC: Int, kw: Int, kh: Int, dw: Int, dh: Int, sw: Int, sh: Int
-    let padL: Int, padR: Int, padT: Int, padB: Int, outPadR: Int, outPadB: Int
-    let weights: [Float], bias: [Float]?
-    let activation: Activation
+    let g: ConvGeometry
+    let outPadR: Int, outPadB: Int
 
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         let x = inputs[0]
-        let inC = weights.count / (outC * kh * kw)
-        guard x.c == inC else { throw shapeError("expects \(inC) input channels, got \(x.shape)") }
+        let (outC, kw, kh, dw, dh, sw, sh) = (g.outC, g.kw, g.kh, g.dw, g.dh, g.sw, g.sh)
+        let (padL, padR, padT, padB, weights, bias) = (g.padL, g.padR, g.padT, g.padB, g.weights, g.bias)
+        let inC = g.inC
+        try g.check(x, for: self)
         let fullH = (x.h - 1) * sh + dh * (kh - 1) + 1 + outPadB, fullW = (x.w - 1) * sw + dw * (kw - 1) + 1 + outPadR
         var full = Tensor(c: outC, h: fullH, w: fullW)
         // Scatter form, one kernel tap at a time: full[p][i·sh + ky·dh][j·sw + kx·dw] += x[q][i][j] · W[p][q][ky][kx].
@@ -99,7 +114,7 @@ struct DeconvolutionLayer: Layer {
                 } } }
             }
         } } }
-        activation.apply(&full)
+        g.activation.apply(&full)
         let oh = fullH - padT - padB, ow = fullW - padL - padR
         guard oh > 0, ow > 0 else { throw shapeError("output cropped to nothing") }
         var out = Tensor(c: outC, h: oh, w: ow)
@@ -205,11 +220,8 @@ struct InterpLayer: Layer {
             let c0 = ((A * (f + 1) - 5 * A) * (f + 1) + 8 * A) * (f + 1) - 4 * A
             let c1 = ((A + 2) * f - (A + 3)) * f * f + 1
             let c2 = ((A + 2) * (1 - f) - (A + 3)) * (1 - f) * (1 - f) + 1
-            let w = [c0, c1, c2, 1 - c0 - c1 - c2]
-            for k in 0..<4 {
-                idx[4 * d + k] = Swift.min(Swift.max(s - 1 + k, 0), inSize - 1)
-                wts[4 * d + k] = w[k]
-            }
+            wts[4 * d] = c0; wts[4 * d + 1] = c1; wts[4 * d + 2] = c2; wts[4 * d + 3] = 1 - c0 - c1 - c2
+            for k in 0..<4 { idx[4 * d + k] = Swift.min(Swift.max(s - 1 + k, 0), inSize - 1) }
         }
         return (idx, wts)
     }
