@@ -108,29 +108,52 @@ public struct NCNNModel: Sendable {
         }
     }
 
-    /// Runs the graph on `input` with the reference backend. Intermediate blobs are released as
-    /// soon as their last consumer has run.
+    /// Runs the graph on `input`. Intermediate blobs are released as soon as their last
+    /// consumer has run.
     public func run(_ input: Tensor) throws(NNError) -> Tensor {
+        try walk(input) { (l: any Layer, ins: [Tensor]) throws(NNError) -> [Tensor] in
+            let acceptsBlocked = l is OneDNNConvolution || l is PReLULayer
+            return try l.forward(acceptsBlocked ? ins : ins.map(\.plain))
+        }.plain
+    }
+
+    /// The output's shape and receptive field for an input of `input`'s shape, and the peak
+    /// bytes of live blobs while running it — without computing anything.
+    public func inspect(_ input: BlobInfo) throws(NNError) -> (output: BlobInfo, peakBytes: Int) {
+        var live = input.bytes, peak = live
+        let out = try walk(input, released: { live -= $0.bytes }) { (l: any Layer, ins: [BlobInfo]) throws(NNError) -> [BlobInfo] in
+            let outs = try l.infer(ins)
+            // Outputs are live alongside the inputs while the layer runs. (Split's outputs share
+            // their input's storage until one is written to: counting them overestimates.)
+            live += outs.reduce(0) { $0 + $1.bytes }
+            peak = Swift.max(peak, live + (ins.first?.bytes ?? 0))  // + a padded or reordered copy
+            return outs
+        }
+        return (out, peak)
+    }
+
+    /// Visits the layers in order with their input values, keeping each blob until its last
+    /// consumer has run (`released` sees it then).
+    private func walk<T>(_ input: T, released: (T) -> Void = { _ in },
+                         _ step: (any Layer, [T]) throws(NNError) -> [T]) throws(NNError) -> T {
         var remaining: [String: Int] = [:]
         for l in layers { for i in l.spec.inputs { remaining[i, default: 0] += 1 } }
-        var blobs: [String: Tensor] = [inputBlob: input]
-        for l in layers {
-            if l.spec.type == "Input" { continue }
-            var ins: [Tensor] = []
-            let acceptsBlocked = l is OneDNNConvolution || l is PReLULayer
+        var blobs: [String: T] = [inputBlob: input]
+        for l in layers where l.spec.type != "Input" {
+            var ins: [T] = []
             for name in l.spec.inputs {
-                guard var t = blobs[name] else {
+                guard let t = blobs[name] else {
                     throw NNError(path: path, reason: .syntax, line: l.spec.line, detail: "\(l.spec.label): blob '\(name)' is not produced before use")
                 }
-                if t.blocked && !acceptsBlocked { t = t.plain }
                 ins.append(t)
                 remaining[name, default: 1] -= 1
-                if remaining[name] == 0 { blobs[name] = nil }
+                if remaining[name] == 0 { blobs[name] = nil; released(t) }
             }
-            let outs = try l.forward(ins)
+            let outs: [T]
+            do { outs = try step(l, ins) } catch { var e = error; if e.path == nil { e.path = path }; throw e }
             for (name, t) in zip(l.spec.outputs, outs) { blobs[name] = t }
         }
         guard let out = blobs[outputBlob] else { throw NNError(path: path, reason: .syntax, detail: "output blob '\(outputBlob)' was not produced") }
-        return out.plain
+        return out
     }
 }

@@ -47,12 +47,33 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
         }
     }
 
+    /// Weights reordered into each layout a primitive asked for, shared by every input size
+    /// that uses the same layout (tiles of a few sizes must not multiply the weights).
+    private var weightCache: [(md: dnnl_memory_desc_t, memory: dnnl_memory_t)] = []
+    private var biasMemory: dnnl_memory_t?
+
     deinit {
-        for c in cache.values {
-            dnnl_primitive_destroy(c.prim); dnnl_primitive_desc_destroy(c.pd)
-            dnnl_memory_destroy(c.weights)
-            if let b = c.bias { dnnl_memory_destroy(b) }
+        for c in cache.values { dnnl_primitive_destroy(c.prim); dnnl_primitive_desc_destroy(c.pd) }
+        for w in weightCache { dnnl_memory_destroy(w.memory) }
+        if let b = biasMemory { dnnl_memory_destroy(b) }
+    }
+
+    /// The weights in layout `md`: reordered once from oihw (owned by oneDNN), then reused.
+    private func reorderedWeights(_ md: dnnl_memory_desc_t) -> dnnl_memory_t? {
+        var want = md
+        for i in weightCache.indices where dnnl_memory_desc_equal(&weightCache[i].md, &want) != 0 { return weightCache[i].memory }
+        let dnn = OneDNN.shared
+        var weights = g.weights
+        let plainW = OneDNN.plain([Int64(g.outC), Int64(inC), Int64(g.kh), Int64(g.kw)], tag: dnnl_oihw)
+        guard let owned = dnn.memory(md, nil) else { return nil }
+        let ok = weights.withUnsafeMutableBytes { b -> Bool in
+            guard let wPlain = dnn.memory(plainW, b.baseAddress) else { return false }
+            defer { dnnl_memory_destroy(wPlain) }
+            return dnn.reorder(plainW, wPlain, md, owned)
         }
+        guard ok else { dnnl_memory_destroy(owned); return nil }
+        weightCache.append((md, owned))
+        return owned
     }
 
     /// A primitive on oneDNN's optimised kernels: blocked output first, then plain output
@@ -117,23 +138,14 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
         var prim: dnnl_primitive_t?
         guard dnnl_primitive_create(&prim, pd) == dnnl_success, let prim else { dnnl_primitive_desc_destroy(pd); return nil }
         let weiMD = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0)!.pointee
-        // Weights: reordered once from oihw into the primitive's layout (owned by oneDNN).
-        var weights = c.weights
-        let plainW = OneDNN.plain([Int64(c.outC), Int64(inC), Int64(c.kh), Int64(c.kw)], tag: dnnl_oihw)
-        guard let wOwned = dnn.memory(weiMD, nil),
-              weights.withUnsafeMutableBytes({ b -> Bool in
-                  guard let wPlain = dnn.memory(plainW, b.baseAddress) else { return false }
-                  defer { dnnl_memory_destroy(wPlain) }
-                  return dnn.reorder(plainW, wPlain, weiMD, wOwned)
-              }) else { return nil }
-        func owned(_ values: [Float], _ md: dnnl_memory_desc_t) -> dnnl_memory_t? {
-            guard let m = dnn.memory(md, nil) else { return nil }
+        guard let wOwned = reorderedWeights(weiMD) else { dnnl_primitive_destroy(prim); dnnl_primitive_desc_destroy(pd); return nil }
+        if biasMemory == nil, let b = c.bias {
+            biasMemory = dnn.memory(bia, nil)
             var ptr: UnsafeMutableRawPointer?
-            dnnl_memory_get_data_handle(m, &ptr)
-            values.withUnsafeBytes { ptr?.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            return m
+            if let m = biasMemory { dnnl_memory_get_data_handle(m, &ptr) }
+            b.withUnsafeBytes { ptr?.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
         }
-        let biasMem = c.bias.flatMap { owned($0, bia) }
+        let biasMem = biasMemory
         return Compiled(pd: pd, prim: prim, srcMD: src, dstMD: dst, weights: wOwned, bias: biasMem,
                         oh: oh, ow: ow, dstFloats: dnnl_memory_desc_get_size(&dst) / 4, dstBlocked: blockedOutput)
     }

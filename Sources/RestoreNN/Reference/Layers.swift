@@ -5,6 +5,8 @@ import Foundation
 public protocol Layer: Sendable {
     var spec: NCNNLayerSpec { get }
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor]
+    /// Shapes and receptive fields of the outputs, for planning (`Graph/ShapeInference.swift`).
+    func infer(_ inputs: [BlobInfo]) throws(NNError) -> [BlobInfo]
 }
 
 extension Layer {
@@ -178,7 +180,7 @@ struct InterpLayer: Layer {
 
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         let x = inputs[0]
-        let oh = outH > 0 ? outH : Int(Float(x.h) * hScale), ow = outW > 0 ? outW : Int(Float(x.w) * wScale)
+        let (oh, ow) = outputSize(h: x.h, w: x.w)
         guard oh > 0, ow > 0 else { throw shapeError("resized to nothing") }
         var out = Tensor(c: x.c, h: oh, w: ow)
         switch type {
@@ -206,6 +208,10 @@ struct InterpLayer: Layer {
             throw NNError(path: nil, reason: .unsupportedLayer, line: spec.line, detail: "\(spec.label): resize type \(type) (nearest and bicubic are supported)")
         }
         return [out]
+    }
+
+    func outputSize(h: Int, w: Int) -> (Int, Int) {
+        (outH > 0 ? outH : Int(Float(h) * hScale), outW > 0 ? outW : Int(Float(w) * wScale))
     }
 
     /// Source indices (clamped) and Keys weights of the four taps of every output position.
