@@ -19,10 +19,13 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Restore", targets: ["Restore"]),
+        // The example native plugin (Plugins/vignette), built as librestore-vignette.so.
+        .library(name: "restore-vignette", type: .dynamic, targets: ["RestoreVignette"]),
         .executable(name: "restore", targets: ["restore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System libraries (Debian: libpng-dev libtiff-dev liblcms2-dev libjpeg62-turbo-dev).
@@ -49,7 +52,12 @@ let package = Package(
         // golden tests against ncnn stay fast.
         .target(name: "RestoreNN", dependencies: ["RestoreCore", "CDNNL"],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "Restore", dependencies: ["RestoreCore", "RestoreIO", "RestoreColor", "RestoreLUT"]),
+        // The native plugin ABI (a C header, installed with restore) and the plugin registry.
+        .target(name: "CRestorePluginABI"),
+        .target(name: "RestorePlugins", dependencies: ["RestoreCore", "CRestorePluginABI", .product(name: "Yams", package: "Yams")]),
+        .target(name: "RestoreVignette", dependencies: ["CRestorePluginABI"], path: "Plugins/vignette/src", publicHeadersPath: "include",
+                cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "Restore", dependencies: ["RestoreCore", "RestoreIO", "RestoreColor", "RestoreLUT", "RestoreNN", "RestorePlugins"]),
         .executableTarget(
             name: "restore",
             dependencies: ["Restore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -64,6 +72,7 @@ let package = Package(
         .testTarget(name: "RestoreLUTTests", dependencies: ["RestoreLUT", "RestoreTestSupport"]),
         .testTarget(name: "RestoreNNTests", dependencies: ["RestoreNN", "RestoreTestSupport"]),
         .testTarget(name: "RestoreColorTests", dependencies: ["RestoreColor", "RestoreIO", "RestoreTestSupport"]),
+        .testTarget(name: "RestorePluginsTests", dependencies: ["RestorePlugins", "RestoreTestSupport"]),
         .testTarget(name: "RestoreCLITests", dependencies: ["Restore", "restore", "RestoreTestSupport"]),
     ]
 )

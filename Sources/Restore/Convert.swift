@@ -33,10 +33,24 @@ public struct ConvertOptions: Sendable {
     public var jpegQuality = 95
     public var overwrite = false
     public var threads = Parallelism.defaultThreads
-    /// A LUT applied after decoding, before the output conversion (`--lut`, `restore lut apply`).
-    public var lut: (path: String, options: LUTApplyOptions)?
+    /// What runs between decoding and the output conversion, in order (networks, LUTs).
+    public var stages: [Stage] = []
+    /// Called with (stage name, tiles done, total) as network stages progress.
+    public var progress: (@Sendable (String, Int, Int) -> Void)?
 
     public init() {}
+}
+
+/// One step of the pipeline. Each takes and returns the image in its own colour profile.
+public enum Stage: Sendable {
+    /// A network (denoise, upscale), run tiled in the encoding it was trained on.
+    case network(NetworkStage)
+    /// Denoising whose plugin and strength are chosen per image (σ estimated or given).
+    case denoise(DenoiseStage)
+    /// A LUT file with how to apply it (`--lut`, `restore lut apply`).
+    case lut(path: String, options: LUTApplyOptions)
+    /// A native (C ABI) plugin.
+    case native(NativeStage)
 }
 
 /// What a conversion did, for the caller to report.
@@ -45,6 +59,8 @@ public struct ConvertReport: Sendable {
     public var outputDepth: OutputDepth = .uint8
     public var outputFormat: ImageFormat = .png
     public var transformed = false
+    /// What each stage did (the denoiser chosen and why, say).
+    public var notes: [String] = []
 }
 
 /// Converts `input` to `output`: decode, optional colour conversion, encode at the chosen
@@ -57,7 +73,11 @@ public func convert(input: String, output: String, options: ConvertOptions = Con
     // Resolve named spaces before any decoding, so a typo fails fast.
     let target = try options.targetSpace.map { s throws(ColorError) in try ColorProfile.resolve(s) }
     let assumed = try options.assumeProfile.map { s throws(ColorError) in try ColorProfile.resolve(s) }
-    let lut = try options.lut.map { (LUTProcessor(try LUTLibrary.load(path: $0.path), interpolation: $0.options.interpolation), $0.options) }
+    // Load every LUT before decoding, so a bad one fails fast.
+    var luts: [Int: LUTProcessor] = [:]
+    for (i, stage) in options.stages.enumerated() {
+        if case .lut(let path, let o) = stage { luts[i] = LUTProcessor(try LUTLibrary.load(path: path), interpolation: o.interpolation) }
+    }
     if !options.overwrite && access(output, F_OK) == 0 {
         throw EncodeError(path: output, reason: .exists, detail: "")
     }
@@ -65,8 +85,19 @@ public func convert(input: String, output: String, options: ConvertOptions = Con
     var image = try ImageFiles.read(path: input, threads: options.threads)
     let (source, warnings) = Colorimetry.sourceProfile(of: image, path: input, assumed: assumed)
     report.warnings += warnings
-    if let (processor, lutOptions) = lut {
-        _ = try lutOptions.apply(processor, to: &image, path: input, threads: options.threads)
+    for (i, stage) in options.stages.enumerated() {
+        switch stage {
+        case .lut(_, let lutOptions):
+            _ = try lutOptions.apply(luts[i]!, to: &image, path: input, threads: options.threads)
+        case .network(let n):
+            try run(n, on: &image, profile: source, options: options)
+        case .denoise(let d):
+            let (n, note) = try d.resolve(for: image, threads: options.threads)
+            report.notes.append("denoise: " + note)
+            if let n { try run(n, on: &image, profile: source, options: options) }
+        case .native(let n):
+            try n.apply(to: &image, profile: source, threads: options.threads)
+        }
     }
 
     if let target {
@@ -98,6 +129,12 @@ public func convert(input: String, output: String, options: ConvertOptions = Con
                             threads: options.threads)
     try ImageFiles.write(image, to: output, format: format, options: enc, overwrite: options.overwrite)
     return report
+}
+
+private func run(_ stage: NetworkStage, on image: inout Image, profile: ColorProfile, options: ConvertOptions) throws {
+    var n = stage
+    if let report = options.progress, n.progress == nil { let name = n.name; n.progress = { report(name, $0, $1) } }
+    try n.apply(to: &image, profile: profile, threads: options.threads)
 }
 
 /// The depth to write: `keep` follows the source but never exceeds what the format stores

@@ -29,6 +29,8 @@ public enum DataPaths {
     }
 
     public static var plugins: String? { root().map { $0 + "/Plugins" } }
+    /// The folder of the running executable (SwiftPM builds the bundled native plugins there).
+    public static var executableDirectory: String? { executablePath().map(parent) }
     public static var luts: String? { root().map { $0 + "/LUTs" } }
 
     static func isDataRoot(_ dir: String) -> Bool { isDir(dir + "/Plugins") && isDir(dir + "/LUTs") }

@@ -90,7 +90,7 @@ public struct FileReport: Sendable {
 }
 
 /// A minimal JSON writer (keys in insertion order).
-struct JSONObjectWriter {
+struct JSONObjectWriter {  // also used by PluginReport
     indirect enum Value {
         case string(String), int(Int), double(Double), bool(Bool), null, array([Value])
         var text: String {

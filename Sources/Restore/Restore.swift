@@ -2,6 +2,8 @@
 @_exported import RestoreCore
 @_exported import RestoreIO
 @_exported import RestoreLUT
+@_exported import RestoreNN
+@_exported import RestorePlugins
 
 /// restore's version, printed by `restore --version`.
 public let restoreVersion = "0.1.0"

@@ -37,7 +37,7 @@ struct Lut: ParsableCommand {
             var o = ConvertOptions()
             o.threads = common.resolvedThreads
             out.apply(to: &o)
-            o.lut = (lut, lutOptions.options)
+            o.stages = [.lut(path: lut, options: lutOptions.options)]
             printWarnings(try convert(input: input, output: output, options: o).warnings, file: input)
         }
     }

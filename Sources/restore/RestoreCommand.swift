@@ -14,7 +14,7 @@ struct RestoreCommand: ParsableCommand {
             Exit codes: 0 ok, 1 some items failed, 2 usage, 3 input unreadable, 4 output unwritable.
             """,
         version: restoreVersion,
-        subcommands: [Run.self, Info.self, Convert.self, Lut.self],
+        subcommands: [Run.self, Info.self, Convert.self, Upscale.self, Denoise.self, Lut.self, Plugins.self],
         defaultSubcommand: Run.self
     )
 
@@ -53,6 +53,16 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores, or $RESTORE_THREADS).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp("Config file (default: $RESTORE_CONFIG, ./restore.yaml, $XDG_CONFIG_HOME/restore/config.yaml, built-in).", valueName: "FILE"))
+    var config: String?
+
+    /// The config and plugins, with their warnings printed once.
+    func environment() throws -> RestoreEnvironment {
+        let env = try RestoreEnvironment.load(config: config)
+        for w in env.warnings { FileHandle.standardError.write("restore: warning: \(w)\n") }
+        return env
+    }
+
     func validate() throws {
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
     }
@@ -89,8 +99,53 @@ struct OutputOptions: ParsableArguments {
     }
 }
 
+/// Options of commands that run networks.
+struct NetworkOptions: ParsableArguments {
+    @Option(help: "Tile size in input pixels (default: the largest that fits --max-memory).")
+    var tile: Int?
+
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Working memory for a network tile, in MB.", valueName: "MB"))
+    var maxMemory: Int = 1024
+
+    @Option(help: ArgumentHelp("Progress on stderr (auto: a bar when stderr is a terminal).", valueName: "auto|bar|json|off"))
+    var progress: String = "auto"
+
+    func validate() throws {
+        if let t = tile, t < 8 { throw ValidationError("--tile must be at least 8 (got \(t))") }
+        if maxMemory < 16 { throw ValidationError("--max-memory must be at least 16 MB (got \(maxMemory))") }
+        if !["auto", "bar", "json", "off"].contains(progress) { throw ValidationError("--progress must be auto, bar, json or off (got '\(progress)')") }
+    }
+
+    var tiling: TilingOptions {
+        var t = TilingOptions()
+        t.tile = tile
+        t.memoryBudget = maxMemory << 20
+        return t
+    }
+
+    /// The progress reporter `--progress` asks for.
+    var reporter: (@Sendable (String, Int, Int) -> Void)? {
+        let mode = progress == "auto" ? (isatty(2) != 0 ? "bar" : "off") : progress
+        switch mode {
+        case "bar":
+            return { stage, done, total in
+                FileHandle.standardError.write("\rrestore: \(stage): tile \(done)/\(total)" + (done == total ? "\n" : ""))
+            }
+        case "json":
+            return { stage, done, total in
+                FileHandle.standardError.write("{\"stage\":\"\(stage)\",\"done\":\(done),\"total\":\(total)}\n")
+            }
+        default: return nil
+        }
+    }
+}
+
 func printWarnings(_ warnings: [String], file: String) {
     for w in warnings { FileHandle.standardError.write("restore: \(file): warning: \(w)\n") }
+}
+
+func printNotes(_ notes: [String], file: String) {
+    for n in notes { FileHandle.standardError.write("restore: \(file): \(n)\n") }
 }
 
 /// Minimal stderr/stdout writer without Foundation.

@@ -1,0 +1,93 @@
+/// What `restore plugins list | info` print.
+public enum PluginReport {
+    /// One plugin as a JSON object: id, kind, stage, path (the folder), format, family, scale,
+    /// encoding, parameters, license, description.
+    public static func json(_ m: PluginManifest) -> String {
+        var w = JSONObjectWriter()
+        w.add("id", .string(m.id))
+        w.add("kind", .string(m.kind.rawValue))
+        w.add("stage", .string(m.stage.rawValue))
+        w.add("path", .string(m.folder))
+        w.add("format", m.format.map { .string($0.rawValue) } ?? .null)
+        w.add("family", m.family.map { .string($0.rawValue) } ?? .null)
+        w.add("scale", .int(m.scale))
+        w.add("encoding", m.encoding.map { .string($0) } ?? .null)
+        w.add("parameters", .array(m.parameters.map { .string(parameterText($0)) }))
+        w.add("priority", .int(m.priority))
+        w.add("license", m.license.map { .string($0) } ?? .null)
+        w.add("description", m.description.map { .string($0) } ?? .null)
+        return w.text
+    }
+
+    /// `[ {…}, … ]` for every plugin.
+    public static func jsonList(_ plugins: [PluginManifest]) -> String {
+        "[\n" + plugins.map { json($0) }.joined(separator: ",\n") + "\n]"
+    }
+
+    /// The table of plugins and the presets (the default one marked).
+    public static func text(_ env: RestoreEnvironment) -> String {
+        var lines = ["config: \(env.config.path ?? "built-in default")", "plugin paths:"]
+        lines += env.config.pluginPaths.map { "  \($0)" }
+        lines.append("plugins:")
+        if env.registry.plugins.isEmpty { lines.append("  (none)") }
+        let width = env.registry.plugins.map(\.id.count).max() ?? 0
+        for m in env.registry.plugins {
+            let pad = String(repeating: " ", count: width - m.id.count)
+            let scale = m.stage == .upscale ? " x\(m.scale)" : ""
+            lines.append("  \(m.id)\(pad)  \(m.kind.rawValue)/\(m.stage.rawValue)\(scale)  \(m.description ?? "")")
+        }
+        lines.append("presets:")
+        for p in env.config.presets {
+            let steps = p.steps.isEmpty ? "(no stages: colour-managed conversion)" : p.steps.map(stepText).joined(separator: " → ")
+            lines.append("  \(p.name)\(p.name == env.config.defaultPreset ? " (default)" : ""): \(steps)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One plugin in detail.
+    public static func text(_ m: PluginManifest) -> String {
+        var lines = ["id: \(m.id)", "kind: \(m.kind.rawValue)", "stage: \(m.stage.rawValue)", "path: \(m.folder)"]
+        if let f = m.format { lines.append("format: \(f.rawValue)") }
+        if let f = m.family { lines.append("family: \(f.rawValue)") }
+        lines.append("scale: \(m.scale)")
+        if let e = m.encoding { lines.append("encoding: \(e)") }
+        for (role, path) in m.files.sorted(by: { $0.key < $1.key }) { lines.append("file \(role): \(path)") }
+        for p in m.parameters { lines.append("parameter: \(parameterText(p))") }
+        if let r = m.noiseRange { lines.append("noise range: σ \(r.lowerBound)…\(r.upperBound)") }
+        if let l = m.license { lines.append("license: \(l)") }
+        if let d = m.description { lines.append("description: \(d)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Checks a plugin folder (or its plugin.yaml) as `restore plugins validate` does: the
+    /// manifest and its files; a model loads and scales as declared; a native library loads
+    /// with our ABI; a LUT parses.
+    public static func validate(path: String) throws -> PluginManifest {
+        var folder = path.hasSuffix("plugin.yaml") ? String(path.dropLast("plugin.yaml".count)) : path
+        while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
+        let m = try PluginManifest.load(folder: folder.isEmpty ? "." : folder)
+        switch m.kind {
+        case .native: _ = try NativePlugin(m, searchDirectories: DataPaths.executableDirectory.map { [$0] } ?? [])
+        case .model:
+            let g = try ModelChoice.choice(m).stage(name: m.stage.rawValue, scale: nil, tiling: TilingOptions(), threads: 1).executor.geometry
+            if g.scale != m.scale {
+                throw PluginError(path: m.manifestPath, reason: .invalid, "the manifest says scale \(m.scale); the network scales by \(g.scale)")
+            }
+        case .lut: _ = try LUTLibrary.load(path: m.files["lut"]!)
+        }
+        return m
+    }
+
+    static func parameterText(_ p: PluginManifest.Parameter) -> String {
+        var s = "\(p.name) (\(p.type.rawValue)"
+        if let r = p.range { s += ", \(r.lowerBound)…\(r.upperBound)" }
+        if let d = p.defaultValue { s += ", default \(d)" }
+        return s + ")"
+    }
+
+    static func stepText(_ s: PresetStep) -> String {
+        let settings = s.settings.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+        let inner = (s.plugin.map { ["plugin: \($0)"] } ?? []) + settings
+        return inner.isEmpty ? s.stage.rawValue : "\(s.stage.rawValue) {\(inner.joined(separator: ", "))}"
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Restore
+
+/// `restore plugins list | info ID | validate PATH`
+struct Plugins: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, describe and validate plugins and presets.",
+        subcommands: [List.self, InfoCommand.self, Validate.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the plugins found on the plugin paths, and the presets.")
+        @Flag(help: "Print a JSON list of plugin objects (id, kind, stage, path, …).") var json = false
+        @OptionGroup var common: CommonOptions
+        func run() throws {
+            let env = try common.environment()
+            print(json ? PluginReport.jsonList(env.registry.plugins) : PluginReport.text(env))
+        }
+    }
+
+    struct InfoCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "info", abstract: "Describe one plugin.")
+        @Argument(help: "Plugin id.") var id: String
+        @Flag(help: "Print one JSON object.") var json = false
+        @OptionGroup var common: CommonOptions
+        func run() throws {
+            let m = try common.environment().registry.plugin(id)
+            print(json ? PluginReport.json(m) : PluginReport.text(m))
+        }
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a plugin folder (or its plugin.yaml): the manifest, its files, and for native plugins that the library loads.")
+        @Argument(help: "Plugin folder or plugin.yaml.") var path: String
+        @OptionGroup var common: CommonOptions
+        func run() throws {
+            let m = try PluginReport.validate(path: path)
+            for w in m.warnings { FileHandle.standardError.write("restore: \(m.manifestPath): warning: \(w)\n") }
+            print("\(m.manifestPath): ok (\(m.kind.rawValue) plugin '\(m.id)' for stage \(m.stage.rawValue))")
+        }
+    }
+}
