@@ -1,7 +1,8 @@
 import Foundation
 
 /// Separable resampling of planar Float32 images with a windowed-sinc (Lanczos-3) filter,
-/// half-pixel centred and edge-clamped, widened when shrinking so it also low-passes.
+/// half-pixel centred, widened when shrinking so it also low-passes; at the borders the taps
+/// that fall outside are dropped and the rest renormalised (as ImageMagick's -resize).
 /// Used for alpha planes next to a network and for output scales the network does not have.
 public enum Resample {
     /// Resizes `planes` planes of `width`×`height` (plane-major, as `Image.samples`) to
@@ -41,7 +42,7 @@ public enum Resample {
     }
 
     /// Per output position: the first source index, the number of taps and their normalised
-    /// weights (edge taps folded onto the border pixel).
+    /// weights (taps outside the image dropped).
     struct Taps: Sendable {
         var start: [Int] = [], count: [Int] = [], weights: [Float] = []
         var maxTaps = 0
@@ -54,12 +55,10 @@ public enum Resample {
             for o in 0..<m {
                 let centre = (Double(o) + 0.5) * scale - 0.5
                 let lo = Int((centre - support).rounded(.up)), hi = Int((centre + support).rounded(.down))
-                let first = Swift.max(0, Swift.min(lo, n - 1)), last = Swift.max(0, Swift.min(hi, n - 1))
+                let first = Swift.max(0, Swift.min(lo, n - 1)), last = Swift.max(first, Swift.min(hi, n - 1))
                 var w = [Double](repeating: 0, count: last - first + 1)
-                for i in lo...hi {
-                    let x = (Double(i) - centre) / Swift.max(1, scale)
-                    w[Swift.max(0, Swift.min(i, n - 1)) - first] += Self.lanczos(x)
-                }
+                for i in first...last { w[i - first] = Self.lanczos((Double(i) - centre) / Swift.max(1, scale)) }
+                if w.reduce(0, +) == 0 { w[0] = 1 }
                 let total = w.reduce(0, +)
                 start.append(first); count.append(w.count)
                 for (k, v) in w.enumerated() { weights[o * maxTaps + k] = Float(v / total) }

@@ -35,6 +35,10 @@ public struct PluginManifest: Sendable, Equatable {
         public var type: ValueType
         public var range: ClosedRange<Double>?
         public var defaultValue: Double?
+
+        public init(name: String, type: ValueType = .float, range: ClosedRange<Double>? = nil, defaultValue: Double? = nil) {
+            self.name = name; self.type = type; self.range = range; self.defaultValue = defaultValue
+        }
     }
 
     public var id: String

@@ -24,7 +24,10 @@ final class CLITests: XCTestCase {
     struct Result { var code: Int32; var stdout: String; var stderr: String }
 
     @discardableResult
-    func restore(_ args: String...) throws -> Result {
+    func restore(_ args: String...) throws -> Result { try Self.run(args) }
+
+    /// Runs the binary with `args`, collecting its exit code and output.
+    static func run(_ args: [String]) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args

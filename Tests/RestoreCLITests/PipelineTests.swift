@@ -1,0 +1,176 @@
+import Foundation
+import Restore
+import RestoreTestSupport
+import XCTest
+
+/// Presets and command-line overrides, and the network commands end to end through the built
+/// binary: depth, alpha and profile survive `upscale`, `restore IN OUT` runs the default preset,
+/// plugins and presets come from the config.
+final class PipelineTests: XCTestCase {
+    var dir = ""
+    override func setUp() { dir = Fixtures.temporaryDirectory() }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+    enum cli { static func restore(_ args: String...) throws -> CLITests.Result { try CLITests.run(args) } }
+    static let modelsFetched = FileManager.default.fileExists(atPath: Fixtures.repository + "/.cache/plugins/realesr-animevideov3-x2/plugin.yaml")
+
+    func requireModels() throws {
+        if !Self.modelsFetched { throw XCTSkip("third-party models not fetched; run: bash Tools/fetch_models.sh") }
+    }
+
+    func info(_ path: String) throws -> [String: Any] {
+        let r = try cli.restore("info", path, "--json")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    }
+
+    func testOverridesOnAPreset() throws {
+        let base = Preset(name: "p", steps: [PresetStep(stage: .denoise, settings: ["sigma": "auto"]),
+                                             PresetStep(stage: .lut, settings: ["file": "a.cube"])])
+        func steps(_ edit: (inout PipelineRequest) -> Void) throws -> [String] {
+            var r = PipelineRequest()
+            edit(&r)
+            return try r.steps(from: base).map { s in
+                s.stage.rawValue + (s.plugin.map { "[\($0)]" } ?? "") + s.settings.sorted { $0.key < $1.key }.filter { $0.key != "interp" && $0.key != "strength" }.map { ":\($0.value)" }.joined()
+            }
+        }
+        XCTAssertEqual(try steps { _ in }, ["denoise:auto", "lut:a.cube"])
+        XCTAssertEqual(try steps { $0.denoise = "off" }, ["lut:a.cube"])
+        XCTAssertEqual(try steps { $0.denoise = "12" }, ["denoise:12", "lut:a.cube"])
+        XCTAssertEqual(try steps { $0.scale = 2 }, ["denoise:auto", "upscale:2", "lut:a.cube"], "upscaling goes after denoising")
+        XCTAssertEqual(try steps { $0.scale = 2; $0.model = "sr" }, ["denoise:auto", "upscale[sr]:2", "lut:a.cube"], "--model names the upscaler")
+        XCTAssertEqual(try steps { $0.model = "dn" }, ["denoise[dn]:auto", "lut:a.cube"], "…else the denoiser")
+        XCTAssertEqual(try steps { $0.grade = "auto"; $0.luts = [("b.cube", LUTApplyOptions())] }, ["denoise:auto", "lut:a.cube", "grade", "lut:b.cube"])
+        XCTAssertEqual(try steps { $0.scale = 1; $0.denoise = "off" }, ["lut:a.cube"])
+        XCTAssertThrowsError(try steps { $0.denoise = "loud" })
+        XCTAssertThrowsError(try steps { $0.denoise = "off"; $0.model = "x" }) { e in
+            XCTAssertTrue((e as! OptionError).message.contains("--model needs an upscale or denoise step"))
+        }
+    }
+
+    func testUpscaleKeepsDepthAlphaAndProfile() throws {
+        try requireModels()
+        // 16-bit RGBA TIFF (37×23, alpha 546…64444): ×2 by the network, ×3 by resampling its result.
+        let input = Fixtures.path("tf_u16_c4.tif")
+        let out = dir + "/up.tif", out3 = dir + "/up3.png"
+        var r = try cli.restore("upscale", input, out, "--model", "realesr-animevideov3-x2", "--tile", "16")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        var o = try info(out)
+        XCTAssertEqual([o["width"] as? Int, o["height"] as? Int], [74, 46])
+        XCTAssertEqual(o["bits"] as? Int, 16)
+        XCTAssertEqual(o["has_alpha"] as? Bool, true)
+        r = try cli.restore("upscale", input, out3, "--model", "realesr-animevideov3-x2", "--scale", "3")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        o = try info(out3)
+        XCTAssertEqual([o["width"] as? Int, o["height"] as? Int], [111, 69])
+        XCTAssertEqual(o["bits"] as? Int, 16)
+        // Alpha: resized on its own with Lanczos-3, matching ImageMagick's (Tests/Fixtures/
+        // make_resample_goldens.sh; IM's 16-bit build clips between its two passes, so a few
+        // pixels of this random alpha differ by up to 0.06, the mean by < 2e-4).
+        for (path, factor) in [(out, 200), (out3, 300)] {
+            let golden = try ImageFiles.read(path: Fixtures.root + "/resample/tf_u16_c4_alpha_lanczos_\(factor).tif")
+            let up = try ImageFiles.read(path: path)
+            let alpha = Array(up.samples[(3 * up.planeSize)...])
+            XCTAssertEqual(alpha.count, golden.samples.count)
+            let diffs = zip(alpha, golden.samples).map { abs($0 - $1) }
+            XCTAssertLessThan(diffs.reduce(0, +) / Float(diffs.count), 2e-4, "\(factor)%")
+            XCTAssertLessThan(diffs.max()!, 0.06, "\(factor)%")
+        }
+        // An Adobe RGB 16-bit TIFF stays Adobe RGB and 16-bit, and its colours stay put.
+        let adobe = dir + "/adobe.tif"
+        r = try cli.restore("upscale", Fixtures.path("tf_u16_rgb_adobe_icc.tif"), adobe, "--model", "realesr-animevideov3-x2")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        o = try info(adobe)
+        XCTAssertEqual(o["icc"] as? String, "Compatible with Adobe RGB (1998)")
+        XCTAssertEqual(o["bits"] as? Int, 16)
+        let a = try ImageFiles.read(path: Fixtures.path("tf_u16_rgb_adobe_icc.tif")), b = try ImageFiles.read(path: adobe)
+        var meanIn: Float = 0, meanOut: Float = 0
+        for c in 0..<3 { for y in 0..<a.height { for x in 0..<a.width { meanIn += a[x, y, c] } } }
+        for c in 0..<3 { for y in 0..<b.height { for x in 0..<b.width { meanOut += b[x, y, c] / 4 } } }
+        XCTAssertEqual(meanOut / meanIn, 1, accuracy: 0.03, "the network ran in sRGB and the result went back to Adobe RGB")
+    }
+
+    func testDenoiseAndTheDefaultPreset() throws {
+        try requireModels()
+        let out = dir + "/d.png"
+        var r = try cli.restore("denoise", Fixtures.path("im_rgba16.png"), out, "--sigma", "10")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("denoise: σ 10.0: waifu2x-cunet-noise2"), r.stderr)
+        XCTAssertEqual(try info(out)["bits"] as? Int, 16)
+        // restore IN OUT: the default preset (denoise auto) on a bundled sample.
+        let sample = dir + "/sample.png"
+        r = try cli.restore(Fixtures.repository + "/Samples/fruits.jpg", sample)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("denoise: σ ≈"), r.stderr)
+        let o = try info(sample)
+        XCTAssertEqual([o["width"] as? Int, o["bits"] as? Int], [512, 8])
+        // --denoise off --scale 1 is a plain conversion: pixels unchanged.
+        let plain = dir + "/plain.png"
+        r = try cli.restore(Fixtures.path("im_rgba16.png"), plain, "--denoise", "off")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(try ImageFiles.read(path: plain).samples, try ImageFiles.read(path: Fixtures.path("im_rgba16.png")).samples)
+    }
+
+    func testConfigPresetsAndNativePluginsThroughTheCLI() throws {
+        // A studio config: its own plugin folder (a LUT plugin) and a preset using it and the
+        // bundled native vignette.
+        let plugins = dir + "/studio-plugins/warm"
+        try FileManager.default.createDirectory(atPath: plugins, withIntermediateDirectories: true)
+        try "LUT_1D_SIZE 2\n0 0 0\n1 0.9 0.8\n".write(toFile: plugins + "/warm.cube", atomically: true, encoding: .utf8)
+        try "id: warm\nkind: lut\nstage: grade\nfiles: {lut: warm.cube}\ndescription: warm look\n".write(toFile: plugins + "/plugin.yaml", atomically: true, encoding: .utf8)
+        let config = dir + "/restore.yaml"
+        try """
+            plugin_paths: [studio-plugins]
+            presets:
+              look:
+                - grade: {plugin: warm}
+                - filter: {plugin: vignette, strength: 0.5}
+            default_preset: look
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        var r = try cli.restore("plugins", "list", "--json", "--config", config)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let list = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(list.first?["id"] as? String, "warm", "the config's paths come first")
+        XCTAssertTrue(list.contains { $0["id"] as? String == "vignette" && $0["kind"] as? String == "native" && $0["stage"] as? String == "filter" })
+        XCTAssertTrue(list.allSatisfy { $0["path"] is String })
+        r = try cli.restore("plugins", "list", "--config", config)
+        XCTAssertTrue(r.stdout.contains("look (default): grade {plugin: warm} → filter {plugin: vignette, strength: 0.5}"), r.stdout)
+
+        let input = Fixtures.path("tf_u16_c4.tif"), out = dir + "/look.tif"
+        r = try cli.restore(input, out, "--config", config)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let a = try ImageFiles.read(path: input), b = try ImageFiles.read(path: out)
+        XCTAssertEqual(b[18, 11, 0], a[18, 11, 0], accuracy: 2e-3, "red passes the LUT, the centre escapes the vignette")
+        XCTAssertEqual(b[18, 11, 2], a[18, 11, 2] * 0.8, accuracy: 2e-3, "blue ×0.8 by the LUT")
+        XCTAssertLessThan(b[0, 0, 0], a[0, 0, 0] * 0.9, "corners darkened")
+        XCTAssertEqual(b[0, 0, 3], a[0, 0, 3], "alpha untouched")
+
+        r = try cli.restore(input, dir + "/x.tif", "--config", config, "--preset", "nope")
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.stderr.contains("unknown preset 'nope' (presets: default, clean, upscale2, upscale4, look)"), r.stderr)
+        r = try cli.restore("upscale", input, dir + "/x.tif", "--model", "no-such-model")
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.stderr.contains("unknown plugin 'no-such-model' (upscale plugins:"), r.stderr)
+        try "presets: {look: [{sharpen: {}}]}\n".write(toFile: config, atomically: true, encoding: .utf8)
+        r = try cli.restore(input, dir + "/x.tif", "--config", config)
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.stderr.contains("restore.yaml: line 1: unknown stage 'sharpen'"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/x.tif"))
+    }
+
+    func testValidateAndBrokenPlugins() throws {
+        var r = try cli.restore("plugins", "validate", Fixtures.repository + "/Plugins/vignette")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("ok (native plugin 'vignette' for stage filter)"))
+        let broken = dir + "/broken"
+        try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
+        try "id: broken\nkind: model\nstage: upscale\nformat: ncnn\nfiles: {param: gone.param}\n".write(toFile: broken + "/plugin.yaml", atomically: true, encoding: .utf8)
+        r = try cli.restore("plugins", "validate", broken + "/plugin.yaml")
+        XCTAssertEqual(r.code, 3)
+        XCTAssertTrue(r.stderr.contains("broken/plugin.yaml: line 5: file 'param' not found"), r.stderr)
+        try "plugin_paths: [\(dir)]\n".write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+        r = try cli.restore("plugins", "list", "--config", dir + "/c.yaml")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("warning: \(broken)/plugin.yaml: skipped: line 5: file 'param' not found"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("vignette"), "the others still load")
+    }
+}
