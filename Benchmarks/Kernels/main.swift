@@ -23,6 +23,7 @@ func time(_ runs: Int, setup: () -> Void = {}, _ body: () -> Void) -> Double {
     return median((0..<runs).map { _ in setup(); let t = now(); body(); return now() - t })
 }
 
+MemoryPolicy.retainFreedBuffers()
 let args = CommandLine.arguments.dropFirst()
 let runs = args.firstIndex(of: "--runs").flatMap { Int(args[args.index(after: $0)]) } ?? 7
 let w = 3840, h = 2160, n = w * h

@@ -3,9 +3,13 @@
 public struct Tensor: Sendable, Equatable {
     public var c: Int, h: Int, w: Int
     public var data: [Float]
-    /// True when `data` is in oneDNN's nChw8c layout (channels in blocks of 8, padded) — only
-    /// between fast layers; every reference layer sees plain CHW (`plain`).
+    /// True when `data` is in oneDNN's blocked layout (nChw8c, or nChw16c on AVX-512: channels
+    /// in blocks of `Tensor.block`, padded) — only between fast layers; every reference layer
+    /// sees plain CHW (`plain`).
     var blocked = false
+
+    /// Channels per block of the blocked layout: 16 where oneDNN runs AVX-512 kernels, else 8.
+    static let block: Int = OneDNN.shared.avx512 ? 16 : 8
 
     public init(c: Int, h: Int, w: Int, data: [Float]) {
         precondition(data.count == c * h * w, "tensor data does not match its shape")
@@ -18,10 +22,11 @@ public struct Tensor: Sendable, Equatable {
     public var count: Int { c * h * w }
     public var shape: String { "\(c)x\(h)x\(w)" }
 
-    /// A tensor in nChw8c layout (internal to the oneDNN backend).
+    /// A tensor in the blocked layout (internal to the oneDNN backend).
     init(blockedC c: Int, h: Int, w: Int) {
         self.c = c; self.h = h; self.w = w
-        data = [Float](repeating: 0, count: (c + 7) / 8 * 8 * h * w)
+        let b = Tensor.block
+        data = [Float](repeating: 0, count: (c + b - 1) / b * b * h * w)
         blocked = true
     }
 
@@ -29,25 +34,25 @@ public struct Tensor: Sendable, Equatable {
     var plain: Tensor {
         guard blocked else { return self }
         var out = Tensor(c: c, h: h, w: w)
-        let p = h * w
+        let p = h * w, b = Tensor.block
         data.withUnsafeBufferPointer { s in out.data.withUnsafeMutableBufferPointer { d in
             for ch in 0..<c {
-                let src = s.baseAddress! + (ch / 8) * p * 8 + ch % 8, dst = d.baseAddress! + ch * p
-                for i in 0..<p { dst[i] = src[8 * i] }
+                let src = s.baseAddress! + (ch / b) * p * b + ch % b, dst = d.baseAddress! + ch * p
+                for i in 0..<p { dst[i] = src[b * i] }
             }
         } }
         return out
     }
 
-    /// The same values in nChw8c layout.
+    /// The same values in the blocked layout.
     var toBlocked: Tensor {
         if blocked { return self }
         var out = Tensor(blockedC: c, h: h, w: w)
-        let p = h * w
+        let p = h * w, b = Tensor.block
         data.withUnsafeBufferPointer { s in out.data.withUnsafeMutableBufferPointer { d in
             for ch in 0..<c {
-                let src = s.baseAddress! + ch * p, dst = d.baseAddress! + (ch / 8) * p * 8 + ch % 8
-                for i in 0..<p { dst[8 * i] = src[i] }
+                let src = s.baseAddress! + ch * p, dst = d.baseAddress! + (ch / b) * p * b + ch % b
+                for i in 0..<p { dst[b * i] = src[i] }
             }
         } }
         return out

@@ -20,6 +20,7 @@ struct RestoreCommand: ParsableCommand {
 
     /// Runs the command; every failure becomes `restore: <file>: <message>` and an exit code.
     static func main() {
+        MemoryPolicy.retainFreedBuffers()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -14,8 +14,8 @@ public struct BlobInfo: Sendable, Equatable {
         self.c = c; self.h = h; self.w = w; self.scale = scale; self.radius = radius
     }
     public var shape: String { "\(c)x\(h)x\(w)" }
-    /// Bytes a blob takes at run time (channels padded to the blocked layout's 8).
-    var bytes: Int { (c + 7) / 8 * 8 * h * w * MemoryLayout<Float>.size }
+    /// Bytes a blob takes at run time (channels padded to the blocked layout's block).
+    var bytes: Int { (c + Tensor.block - 1) / Tensor.block * Tensor.block * h * w * MemoryLayout<Float>.size }
 
     func with(c: Int? = nil, h: Int? = nil, w: Int? = nil, scale: Double? = nil, grow: Double = 0) -> BlobInfo {
         BlobInfo(c: c ?? self.c, h: h ?? self.h, w: w ?? self.w, scale: scale ?? self.scale, radius: radius + grow / self.scale)

@@ -40,6 +40,7 @@ public struct NCNNModel: Sendable {
             else if backend == .onednn, let deconv = l as? DeconvolutionLayer, let fast = OneDNNConvolution(deconv) { built.append(fast) }
             else { built.append(l) }
         }
+        built = Self.fusingPReLU(built, threads: threads)
         guard weights.offset == weights.bytes.count else {
             throw NNError(path: binPath, reason: .badWeights,
                           detail: "the graph reads \(weights.offset) bytes of weights, the file has \(weights.bytes.count)")
@@ -55,6 +56,24 @@ public struct NCNNModel: Sendable {
         inputBlob = input
         outputBlob = output
         path = param
+    }
+
+    /// Folds each PReLU that is the only reader of a oneDNN convolution's output into it.
+    static func fusingPReLU(_ layers: [any Layer], threads: Int) -> [any Layer] {
+        var readers: [String: Int] = [:]
+        for l in layers { for i in l.spec.inputs { readers[i, default: 0] += 1 } }
+        var out: [any Layer] = []
+        for l in layers {
+            if let p = l as? PReLULayer, let conv = out.last as? OneDNNConvolution, conv.prelu == nil,
+               conv.spec.outputs.count == 1, p.spec.inputs == conv.spec.outputs, readers[p.spec.inputs[0]] == 1,
+               p.slopes.count == 1 || p.slopes.count == conv.g.outC {
+                conv.fuse(p)
+                conv.threads = threads
+                continue
+            }
+            out.append(l)
+        }
+        return out
     }
 
     static func layer(_ s: NCNNLayerSpec, weights w: inout NCNNWeights, path: String) throws(NNError) -> any Layer {

@@ -1,4 +1,5 @@
 import Foundation
+import RestoreCore
 
 /// A layer of the graph. `forward` is the reference implementation: plain Swift, obviously
 /// correct, the living definition every fast backend is tested against.
@@ -126,33 +127,44 @@ struct DeconvolutionLayer: Layer {
 }
 
 /// PReLU: x > 0 ? x : slope[c] · x (one slope broadcasts). Also reads and writes the blocked
-/// nChw8c layout in place, so it sits between oneDNN convolutions without reorders.
+/// layout in place (and is fused into a preceding oneDNN convolution where it can be), so it sits between oneDNN convolutions without reorders.
 struct PReLULayer: Layer {
     let spec: NCNNLayerSpec
     let slopes: [Float]
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         var t = inputs[0]
         guard slopes.count == 1 || slopes.count == t.c else { throw shapeError("\(slopes.count) slopes for \(t.c) channels") }
-        if t.blocked {
-            let p = t.plane
-            t.data.withUnsafeMutableBufferPointer { d in
-                for block in 0..<((t.c + 7) / 8) {
-                    var s = SIMD8<Float>(repeating: 0)
-                    for l in 0..<8 { let ch = block * 8 + l; s[l] = ch < t.c ? (slopes.count == 1 ? slopes[0] : slopes[ch]) : 0 }
-                    let base = d.baseAddress! + block * p * 8
+        Self.apply(slopes, to: &t)
+        return [t]
+    }
+
+    /// x > 0 ? x : slope[c] · x in place, plain or blocked, channels spread over `threads`.
+    static func apply(_ slopes: [Float], to t: inout Tensor, threads: Int = 1) {
+        let p = t.plane, c = t.c
+        @Sendable func slope(_ ch: Int) -> Float { ch < c ? (slopes.count == 1 ? slopes[0] : slopes[ch]) : 0 }
+        t.data.withUnsafeMutableBufferPointer { d in
+            let base = SendablePointer(d.baseAddress!)
+            if t.blocked {
+                let b = Tensor.block
+                // One job per 8 lanes of a block: a SIMD8 of slopes over every pixel.
+                parallelFor((c + b - 1) / b * (b / 8), threads: threads) { job in
+                    let block = job / (b / 8), half = job % (b / 8) * 8
+                    var s8 = SIMD8<Float>()
+                    for l in 0..<8 { s8[l] = slope(block * b + half + l) }
+                    let start = base.base + block * p * b + half
                     for i in 0..<p {
-                        let x = UnsafeRawPointer(base + 8 * i).loadUnaligned(as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(base + 8 * i).storeBytes(of: x.replacing(with: x * s, where: x .< 0), as: SIMD8<Float>.self)
+                        let at = start + b * i
+                        let x = UnsafeRawPointer(at).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(at).storeBytes(of: x.replacing(with: x * s8, where: x .< 0), as: SIMD8<Float>.self)
                     }
                 }
+            } else {
+                parallelFor(c, threads: threads) { ch in
+                    let s = slope(ch), plane = base.base + ch * p
+                    for i in 0..<p where plane[i] < 0 { plane[i] *= s }
+                }
             }
-            return [t]
         }
-        for c in 0..<t.c {
-            let s = slopes.count == 1 ? slopes[0] : slopes[c]
-            for i in (c * t.plane)..<((c + 1) * t.plane) where t.data[i] < 0 { t.data[i] *= s }
-        }
-        return [t]
     }
 }
 
