@@ -25,8 +25,11 @@ public struct Tensor: Sendable, Equatable {
     /// A tensor in the blocked layout (internal to the oneDNN backend).
     init(blockedC c: Int, h: Int, w: Int) {
         self.c = c; self.h = h; self.w = w
-        let b = Tensor.block
-        data = [Float](repeating: 0, count: (c + b - 1) / b * b * h * w)
+        let b = Tensor.block, count = (c + b - 1) / b * b * h * w
+        // Whole blocks are written completely by every producer: skip the zero fill. Padded
+        // lanes of a last partial block must read as zero.
+        data = c % b == 0 ? [Float](unsafeUninitializedCapacity: count) { _, n in n = count }
+                          : [Float](repeating: 0, count: count)
         blocked = true
     }
 

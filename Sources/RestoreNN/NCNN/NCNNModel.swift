@@ -37,6 +37,7 @@ public struct NCNNModel: Sendable {
         for s in specs {
             let l = try Self.layer(s, weights: &weights, path: param)
             if backend == .onednn, let conv = l as? ConvolutionLayer, let fast = OneDNNConvolution(conv) { built.append(fast) }
+            else if backend == .onednn, let deconv = l as? DeconvolutionLayer, let fast = OneDNNPatchDeconvolution(deconv, threads: threads) { built.append(fast) }
             else if backend == .onednn, let deconv = l as? DeconvolutionLayer, let fast = OneDNNConvolution(deconv) { built.append(fast) }
             else { built.append(l) }
         }
@@ -131,8 +132,7 @@ public struct NCNNModel: Sendable {
     /// consumer has run.
     public func run(_ input: Tensor) throws(NNError) -> Tensor {
         try walk(input) { (l: any Layer, ins: [Tensor]) throws(NNError) -> [Tensor] in
-            let acceptsBlocked = l is OneDNNConvolution || l is PReLULayer
-            return try l.forward(acceptsBlocked ? ins : ins.map(\.plain))
+            try l.forward(l.acceptsBlocked ? ins : ins.map(\.plain))
         }.plain
     }
 

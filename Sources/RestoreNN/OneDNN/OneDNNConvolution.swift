@@ -16,6 +16,7 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
     let g: ConvGeometry
     let deconvolution: Bool
     var spec: NCNNLayerSpec { fusedSpec ?? reference.spec }
+    var acceptsBlocked: Bool { true }
     /// Set when a following PReLU was fused: its slopes, and the spec writing its output blob.
     private(set) var prelu: [Float]?
     private var fusedSpec: NCNNLayerSpec?
@@ -192,9 +193,10 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
         guard let k = compiled else { return try fallback(x) }
         var out = k.dstBlocked ? Tensor(blockedC: g.outC, h: k.oh, w: k.ow) : Tensor(c: g.outC, h: k.oh, w: k.ow)
         if out.data.count < k.dstFloats { out.data += [Float](repeating: 0, count: k.dstFloats - out.data.count) }
-        let ok: Bool = x.data.withUnsafeMutableBytes { xb in
+        // oneDNN only reads the source: borrow it (a mutable borrow would copy a shared blob).
+        let ok: Bool = x.data.withUnsafeBytes { xb in
             out.data.withUnsafeMutableBytes { ob in
-                guard let s = dnn.memory(k.srcMD, xb.baseAddress), let d = dnn.memory(k.dstMD, ob.baseAddress) else { return false }
+                guard let s = dnn.memory(k.srcMD, UnsafeMutableRawPointer(mutating: xb.baseAddress)), let d = dnn.memory(k.dstMD, ob.baseAddress) else { return false }
                 defer { dnnl_memory_destroy(s); dnnl_memory_destroy(d) }
                 var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: s), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: k.weights),
                             dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: d)]

@@ -8,6 +8,21 @@ public protocol Layer: Sendable {
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor]
     /// Shapes and receptive fields of the outputs, for planning (`Graph/ShapeInference.swift`).
     func infer(_ inputs: [BlobInfo]) throws(NNError) -> [BlobInfo]
+    /// True when `forward` also takes tensors in the blocked layout (oneDNN's, between fast
+    /// layers), so the graph need not convert them to plain CHW first.
+    var acceptsBlocked: Bool { get }
+}
+
+extension Layer {
+    var acceptsBlocked: Bool { false }
+}
+
+/// All inputs in one layout: blocked when any is (and every channel count fills whole blocks
+/// where `whole` is asked), else plain.
+func sameLayout(_ inputs: [Tensor], whole: Bool = false) -> [Tensor] {
+    guard inputs.contains(where: \.blocked) else { return inputs }
+    if whole && inputs.contains(where: { $0.c % Tensor.block != 0 }) { return inputs.map(\.plain) }
+    return inputs.map(\.toBlocked)
 }
 
 extension Layer {
@@ -19,6 +34,7 @@ extension Layer {
 /// Passes its input through (Input, and each output of Split).
 struct PassLayer: Layer {
     let spec: NCNNLayerSpec
+    var acceptsBlocked: Bool { true }
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         Array(repeating: inputs.first ?? Tensor(c: 0, h: 0, w: 0), count: Swift.max(1, spec.outputs.count))
     }
@@ -131,6 +147,7 @@ struct DeconvolutionLayer: Layer {
 struct PReLULayer: Layer {
     let spec: NCNNLayerSpec
     let slopes: [Float]
+    var acceptsBlocked: Bool { true }
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         var t = inputs[0]
         guard slopes.count == 1 || slopes.count == t.c else { throw shapeError("\(slopes.count) slopes for \(t.c) channels") }
@@ -249,7 +266,9 @@ struct InterpLayer: Layer {
 struct BinaryOpLayer: Layer {
     let spec: NCNNLayerSpec
     let op: Int, withScalar: Bool, b: Float
+    var acceptsBlocked: Bool { true }  // element by element: any layout, if both agree
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let inputs = sameLayout(inputs)
         var a = inputs[0]
         func f(_ x: Float, _ y: Float) -> Float {
             switch op {
@@ -282,14 +301,26 @@ struct BinaryOpLayer: Layer {
 struct EltwiseLayer: Layer {
     let spec: NCNNLayerSpec
     let op: Int, coeffs: [Float]
+    var acceptsBlocked: Bool { true }  // element by element: any layout, if all agree
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let inputs = sameLayout(inputs)
         var out = inputs[0]
         for t in inputs.dropFirst() where t.count != out.count { throw shapeError("operands \(out.shape) and \(t.shape) differ") }
         switch op {
         case 0: for t in inputs.dropFirst() { for i in out.data.indices { out.data[i] *= t.data[i] } }
         case 1:
             let k = (0..<inputs.count).map { $0 < coeffs.count ? coeffs[$0] : 1 }
-            for i in out.data.indices { var s: Float = 0; for (j, t) in inputs.enumerated() { s += k[j] * t.data[i] }; out.data[i] = s }
+            if inputs.count == 2 && k == [1, 1] {  // the residual add of every U-Net and ResNet block
+                // Out of place: the inputs are usually shared with the graph.
+                out.data = [Float](unsafeUninitializedCapacity: out.data.count) { o, n in
+                    inputs[0].data.withUnsafeBufferPointer { a in inputs[1].data.withUnsafeBufferPointer { b in
+                        for i in a.indices { o[i] = a[i] + b[i] }
+                    } }
+                    n = inputs[0].data.count
+                }
+            } else {
+                for i in out.data.indices { var s: Float = 0; for (j, t) in inputs.enumerated() { s += k[j] * t.data[i] }; out.data[i] = s }
+            }
         case 2: for t in inputs.dropFirst() { for i in out.data.indices { out.data[i] = Swift.max(out.data[i], t.data[i]) } }
         default: throw NNError(path: nil, reason: .unsupportedLayer, line: spec.line, detail: "\(spec.label): op_type \(op)")
         }
@@ -300,10 +331,16 @@ struct EltwiseLayer: Layer {
 /// Concat along channels.
 struct ConcatLayer: Layer {
     let spec: NCNNLayerSpec
+    var acceptsBlocked: Bool { true }  // blocks concatenate when every input fills whole blocks
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let inputs = sameLayout(inputs, whole: true)
         let h = inputs[0].h, w = inputs[0].w
         for t in inputs where t.h != h || t.w != w { throw shapeError("inputs \(inputs.map(\.shape)) differ in size") }
-        return [Tensor(c: inputs.reduce(0) { $0 + $1.c }, h: h, w: w, data: inputs.flatMap(\.data))]
+        var out = Tensor(c: 0, h: h, w: w)
+        out.c = inputs.reduce(0) { $0 + $1.c }
+        out.data = inputs.flatMap(\.data)
+        out.blocked = inputs[0].blocked
+        return [out]
     }
 }
 
@@ -311,14 +348,22 @@ struct ConcatLayer: Layer {
 struct CropLayer: Layer {
     let spec: NCNNLayerSpec
     let wOffset: Int, hOffset: Int
+    var acceptsBlocked: Bool { true }
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         guard inputs.count == 2 else {
             throw NNError(path: nil, reason: .unsupportedLayer, line: spec.line, detail: "\(spec.label): only the reference-blob form of Crop is supported")
         }
         let x = inputs[0], ref = inputs[1]
         guard hOffset + ref.h <= x.h, wOffset + ref.w <= x.w else { throw shapeError("cannot crop \(ref.shape) from \(x.shape)") }
-        var out = Tensor(c: x.c, h: ref.h, w: ref.w)
-        for c in 0..<x.c { for y in 0..<ref.h { for xx in 0..<ref.w { out[c, y, xx] = x[c, y + hOffset, xx + wOffset] } } }
+        // Rows of `lanes` floats per pixel: 1 per channel plane (plain), a block's (blocked).
+        let lanes = x.blocked ? Tensor.block : 1, planes = x.blocked ? (x.c + lanes - 1) / lanes : x.c
+        var out = x.blocked ? Tensor(blockedC: x.c, h: ref.h, w: ref.w) : Tensor(c: x.c, h: ref.h, w: ref.w)
+        x.data.withUnsafeBufferPointer { s in out.data.withUnsafeMutableBufferPointer { d in
+            for p in 0..<planes { for y in 0..<ref.h {
+                (d.baseAddress! + (p * ref.h + y) * ref.w * lanes)
+                    .update(from: s.baseAddress! + ((p * x.h + y + hOffset) * x.w + wOffset) * lanes, count: ref.w * lanes)
+            } }
+        } }
         return [out]
     }
 }
@@ -326,8 +371,17 @@ struct CropLayer: Layer {
 /// Global average pooling to a (c, 1, 1) vector.
 struct GlobalAveragePoolLayer: Layer {
     let spec: NCNNLayerSpec
+    var acceptsBlocked: Bool { true }
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         let x = inputs[0]
+        if x.blocked {
+            let b = Tensor.block, p = x.plane
+            var sums = [Float](repeating: 0, count: (x.c + b - 1) / b * b)
+            x.data.withUnsafeBufferPointer { d in
+                for block in 0..<(sums.count / b) { for i in 0..<p { for l in 0..<b { sums[block * b + l] += d[(block * p + i) * b + l] } } }
+            }
+            return [Tensor(c: x.c, h: 1, w: 1, data: (0..<x.c).map { sums[$0] / Float(p) })]
+        }
         return [Tensor(c: x.c, h: 1, w: 1, data: (0..<x.c).map { c in
             var s: Float = 0
             for i in 0..<x.plane { s += x.data[c * x.plane + i] }
@@ -356,10 +410,23 @@ struct InnerProductLayer: Layer {
 /// Scale by a per-channel vector from a second input (0=-233).
 struct ScaleLayer: Layer {
     let spec: NCNNLayerSpec
+    var acceptsBlocked: Bool { true }
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
-        var x = inputs[0]
-        guard inputs.count == 2, inputs[1].count == x.c else { throw shapeError("needs a \(x.c)-vector as its second input") }
-        for c in 0..<x.c { for i in 0..<x.plane { x.data[c * x.plane + i] *= inputs[1].data[c] } }
-        return [x]
+        let x = inputs[0]
+        let v = inputs.count == 2 ? inputs[1].plain : Tensor(c: 0, h: 0, w: 0)
+        guard inputs.count == 2, v.count == x.c else { throw shapeError("needs a \(x.c)-vector as its second input") }
+        // Out of place: the input is usually shared with the graph, so writing it would copy it.
+        var out = x
+        let lanes = x.blocked ? Tensor.block : 1, p = x.plane, c = x.c
+        out.data = [Float](unsafeUninitializedCapacity: x.data.count) { o, n in
+            x.data.withUnsafeBufferPointer { s in
+                for block in 0..<(x.data.count / (p * lanes)) { for i in 0..<p { for l in 0..<lanes {
+                    let ch = x.blocked ? block * lanes + l : block, at = (block * p + i) * lanes + l
+                    o[at] = ch < c ? s[at] * v.data[ch] : 0
+                } } }
+            }
+            n = x.data.count
+        }
+        return [out]
     }
 }
