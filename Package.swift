@@ -26,6 +26,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // ONNX: the message code is generated once (Tools/onnx/generate.sh) and committed.
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
     ],
     targets: [
         // System libraries (Debian: libpng-dev libtiff-dev liblcms2-dev libjpeg62-turbo-dev).
@@ -50,7 +52,7 @@ let package = Package(
         .target(name: "RestoreLUT", dependencies: ["RestoreCore"], swiftSettings: kernelFlags),
         // The reference backend is plain Swift; it is optimised in debug builds too so the
         // golden tests against ncnn stay fast.
-        .target(name: "RestoreNN", dependencies: ["RestoreCore", "CDNNL"],
+        .target(name: "RestoreNN", dependencies: ["RestoreCore", "CDNNL", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
                 swiftSettings: kernelFlags + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The native plugin ABI (a C header, installed with restore) and the plugin registry.
         .target(name: "CRestorePluginABI"),

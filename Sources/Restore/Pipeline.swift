@@ -120,8 +120,9 @@ public struct ModelChoice: Sendable {
     public func load(threads: Int) throws -> any Network {
         switch manifest?.format ?? (path.hasSuffix(".param") ? .ncnn : path.hasSuffix(".onnx") ? .onnx : .safetensors) {
         case .ncnn: return try NCNNModel(param: path, bin: manifest?.files["weights"], threads: threads)
-        case .onnx, .safetensors:
-            throw NNError(path: path, reason: .unsupportedLayer, detail: "ONNX and safetensors models are not supported yet (ncnn .param/.bin are)")
+        case .onnx: return try LayerGraph(onnx: path, threads: threads)
+        case .safetensors:
+            throw NNError(path: path, reason: .unsupportedLayer, detail: "safetensors models are not supported yet (ncnn and ONNX are)")
         }
     }
 

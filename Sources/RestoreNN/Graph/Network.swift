@@ -9,7 +9,7 @@ public protocol Network: Sendable {
     func inspect(_ input: BlobInfo) throws(NNError) -> (output: BlobInfo, peakBytes: Int)
 }
 
-extension NCNNModel: Network {}
+extension LayerGraph: Network {}
 
 /// How a fully convolutional network maps input pixels to output pixels, found by shape
 /// inference on a range of probe sizes (so it holds for any importer).

@@ -135,3 +135,20 @@ extension ScaleLayer {
         return [BlobInfo.merged(inputs)]
     }
 }
+extension ActivationLayer {
+    func infer(_ inputs: [BlobInfo]) throws(NNError) -> [BlobInfo] { [inputs[0]] }
+}
+extension PadLayer {
+    func infer(_ inputs: [BlobInfo]) throws(NNError) -> [BlobInfo] {
+        let x = inputs[0]
+        return [x.with(h: x.h + top + bottom, w: x.w + left + right)]
+    }
+}
+extension SliceLayer {
+    func infer(_ inputs: [BlobInfo]) throws(NNError) -> [BlobInfo] {
+        let x = inputs[0]
+        let c = Self.span(channels, x.c).count, h = Self.span(rows, x.h).count, w = Self.span(columns, x.w).count
+        guard c > 0, h > 0, w > 0 else { throw shapeError("slice of \(x.shape) is empty") }
+        return [x.with(c: c, h: h, w: w)]
+    }
+}

@@ -430,3 +430,65 @@ struct ScaleLayer: Layer {
         return [out]
     }
 }
+
+/// An activation on its own (ONNX Relu, LeakyRelu, Sigmoid, Clip not fused into a convolution).
+struct ActivationLayer: Layer {
+    let spec: NCNNLayerSpec
+    let activation: Activation
+    var acceptsBlocked: Bool { true }  // element by element
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        var t = inputs[0]
+        activation.apply(&t)
+        return [t]
+    }
+}
+
+/// Spatial padding: a constant, the edge pixels repeated, or mirrored (without the edge).
+struct PadLayer: Layer {
+    enum Mode: String, Sendable { case constant, edge, reflect }
+    let spec: NCNNLayerSpec
+    let top: Int, left: Int, bottom: Int, right: Int
+    let mode: Mode
+    let value: Float
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let x = inputs[0]
+        guard mode != .reflect || (top < x.h && bottom < x.h && left < x.w && right < x.w) else { throw shapeError("reflect padding wider than \(x.shape)") }
+        var out = Tensor(c: x.c, h: x.h + top + bottom, w: x.w + left + right, value: value)
+        func source(_ i: Int, _ n: Int) -> Int? {
+            if i >= 0 && i < n { return i }
+            switch mode {
+            case .constant: return nil
+            case .edge: return Swift.min(Swift.max(i, 0), n - 1)
+            case .reflect: return i < 0 ? -i : 2 * (n - 1) - i
+            }
+        }
+        for c in 0..<x.c { for y in 0..<out.h {
+            guard let sy = source(y - top, x.h) else { continue }
+            for xx in 0..<out.w { if let sx = source(xx - left, x.w) { out[c, y, xx] = x[c, sy, sx] } }
+        } }
+        return [out]
+    }
+}
+
+/// A box of channels × rows × columns, step 1 (ONNX Slice: negative indices count from the
+/// end, ends are clamped; nil keeps the whole axis).
+struct SliceLayer: Layer {
+    let spec: NCNNLayerSpec
+    let channels: (Int64, Int64)?, rows: (Int64, Int64)?, columns: (Int64, Int64)?
+
+    static func span(_ r: (Int64, Int64)?, _ n: Int) -> Range<Int> {
+        guard let (a, b) = r else { return 0..<n }
+        func clamp(_ v: Int64) -> Int { Int(Swift.min(Swift.max(v < 0 ? v + Int64(n) : v, 0), Int64(n))) }
+        let lo = clamp(a), hi = clamp(b)
+        return lo..<Swift.max(lo, hi)
+    }
+
+    func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
+        let x = inputs[0]
+        let cs = Self.span(channels, x.c), ys = Self.span(rows, x.h), xs = Self.span(columns, x.w)
+        guard !cs.isEmpty, !ys.isEmpty, !xs.isEmpty else { throw shapeError("slice of \(x.shape) is empty") }
+        var out = Tensor(c: cs.count, h: ys.count, w: xs.count)
+        for (c, sc) in cs.enumerated() { for (y, sy) in ys.enumerated() { for (xx, sx) in xs.enumerated() { out[c, y, xx] = x[sc, sy, sx] } } }
+        return [out]
+    }
+}

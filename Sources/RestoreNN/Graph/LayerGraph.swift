@@ -1,0 +1,106 @@
+import RestoreCore
+
+/// Which implementation runs the heavy layers.
+public enum Backend: String, Sendable, CaseIterable {
+    /// Plain Swift: the living definition of every op.
+    case reference
+    /// oneDNN for convolutions (fused bias and activation), reference for the rest.
+    case onednn
+
+    /// oneDNN when the library initialises, otherwise the reference backend.
+    public static var best: Backend { OneDNN.shared.available ? .onednn : .reference }
+}
+
+/// A network as a list of layers over named blobs, whichever file it was imported from (ncnn,
+/// ONNX, safetensors + architecture). With the oneDNN backend, convolutions and
+/// deconvolutions are swapped for fast layers and PReLUs folded into them.
+public struct LayerGraph: Sendable {
+    public let layers: [any Layer]
+    /// The blob the graph reads and the one it produces.
+    public let inputBlob: String
+    public let outputBlob: String
+    /// The model file (for messages).
+    public let path: String
+
+    /// `layers` are reference layers; `backend` decides which run fast.
+    init(layers reference: [any Layer], inputBlob: String, outputBlob: String, path: String, backend: Backend, threads: Int) {
+        if backend == .onednn { OneDNN.configure(threads: threads) }
+        var built: [any Layer] = []
+        for l in reference {
+            if backend == .onednn, let conv = l as? ConvolutionLayer, let fast = OneDNNConvolution(conv) { built.append(fast) }
+            else if backend == .onednn, let deconv = l as? DeconvolutionLayer, let fast = OneDNNPatchDeconvolution(deconv, threads: threads) { built.append(fast) }
+            else if backend == .onednn, let deconv = l as? DeconvolutionLayer, let fast = OneDNNConvolution(deconv) { built.append(fast) }
+            else { built.append(l) }
+        }
+        layers = Self.fusingPReLU(built, threads: threads)
+        self.inputBlob = inputBlob
+        self.outputBlob = outputBlob
+        self.path = path
+    }
+
+    /// Folds each PReLU that is the only reader of a oneDNN convolution's output into it.
+    static func fusingPReLU(_ layers: [any Layer], threads: Int) -> [any Layer] {
+        var readers: [String: Int] = [:]
+        for l in layers { for i in l.spec.inputs { readers[i, default: 0] += 1 } }
+        var out: [any Layer] = []
+        for l in layers {
+            if let p = l as? PReLULayer, let conv = out.last as? OneDNNConvolution, conv.prelu == nil,
+               conv.spec.outputs.count == 1, p.spec.inputs == conv.spec.outputs, readers[p.spec.inputs[0]] == 1,
+               p.slopes.count == 1 || p.slopes.count == conv.g.outC {
+                conv.fuse(p)
+                conv.threads = threads
+                continue
+            }
+            out.append(l)
+        }
+        return out
+    }
+
+    /// Runs the graph on `input`. Intermediate blobs are released as soon as their last
+    /// consumer has run.
+    public func run(_ input: Tensor) throws(NNError) -> Tensor {
+        try walk(input) { (l: any Layer, ins: [Tensor]) throws(NNError) -> [Tensor] in
+            try l.forward(l.acceptsBlocked ? ins : ins.map(\.plain))
+        }.plain
+    }
+
+    /// The output's shape and receptive field for an input of `input`'s shape, and the peak
+    /// bytes of live blobs while running it — without computing anything.
+    public func inspect(_ input: BlobInfo) throws(NNError) -> (output: BlobInfo, peakBytes: Int) {
+        var live = input.bytes, peak = live
+        let out = try walk(input, released: { live -= $0.bytes }) { (l: any Layer, ins: [BlobInfo]) throws(NNError) -> [BlobInfo] in
+            let outs = try l.infer(ins)
+            // Outputs are live alongside the inputs while the layer runs. (Split's outputs share
+            // their input's storage until one is written to: counting them overestimates.)
+            live += outs.reduce(0) { $0 + $1.bytes }
+            peak = Swift.max(peak, live + (ins.first?.bytes ?? 0))  // + a padded or reordered copy
+            return outs
+        }
+        return (out, peak)
+    }
+
+    /// Visits the layers in order with their input values, keeping each blob until its last
+    /// consumer has run (`released` sees it then).
+    private func walk<T>(_ input: T, released: (T) -> Void = { _ in },
+                         _ step: (any Layer, [T]) throws(NNError) -> [T]) throws(NNError) -> T {
+        var remaining: [String: Int] = [:]
+        for l in layers { for i in l.spec.inputs { remaining[i, default: 0] += 1 } }
+        var blobs: [String: T] = [inputBlob: input]
+        for l in layers where l.spec.type != "Input" {
+            var ins: [T] = []
+            for name in l.spec.inputs {
+                guard let t = blobs[name] else {
+                    throw NNError(path: path, reason: .syntax, line: l.spec.line, detail: "\(l.spec.label): blob '\(name)' is not produced before use")
+                }
+                ins.append(t)
+                remaining[name, default: 1] -= 1
+                if remaining[name] == 0 { blobs[name] = nil; released(t) }
+            }
+            let outs: [T]
+            do { outs = try step(l, ins) } catch { var e = error; if e.path == nil { e.path = path }; throw e }
+            for (name, t) in zip(l.spec.outputs, outs) { blobs[name] = t }
+        }
+        guard let out = blobs[outputBlob] else { throw NNError(path: path, reason: .syntax, detail: "output blob '\(outputBlob)' was not produced") }
+        return out
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import RestoreNN
+import RestoreTestSupport
+import XCTest
+
+/// ONNX models exported from PyTorch (Training/make_onnx_goldens.py: SRVGGNetCompact ×4,
+/// ESPCN ×2, a DnCNN with a noise-level plane) run by both backends against PyTorch's own
+/// output: max |Δ| ≤ 1e-4. The files are small and committed.
+final class ONNXTests: XCTestCase {
+    static let dir = Fixtures.root + "/onnx"
+
+    func floats(_ path: String) throws -> [Float] {
+        let d = try Data(contentsOf: URL(fileURLWithPath: path))
+        return d.withUnsafeBytes { b in (0..<(d.count / 4)).map { Float(bitPattern: UInt32(littleEndian: b.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) } }
+    }
+
+    func testPyTorchExportsMatchPyTorch() throws {
+        let rows = try String(contentsOfFile: Self.dir + "/manifest.tsv", encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
+        XCTAssertEqual(rows.count, 3)
+        for r in rows {
+            let input = Tensor(c: Int(r[1])!, h: Int(r[2])!, w: Int(r[3])!, data: try floats(Self.dir + "/\(r[0]).in.f32"))
+            let expected = try floats(Self.dir + "/\(r[0]).out.f32")
+            for backend in Backend.allCases {
+                let model = try LayerGraph(onnx: Self.dir + "/\(r[0]).onnx", backend: backend)
+                let out = try model.run(input)
+                XCTAssertEqual([out.c, out.h, out.w], [Int(r[4])!, Int(r[5])!, Int(r[6])!], r[0])
+                let diff = maxAbsDifference(out.data, expected)
+                XCTAssertLessThanOrEqual(diff, 1e-4, "\(r[0]) \(backend): max |Δ| \(diff) against PyTorch")
+            }
+            // The tiled executor finds the geometry of an ONNX graph like any other.
+            let g = try TiledExecutor(network: try LayerGraph(onnx: Self.dir + "/\(r[0]).onnx")).geometry
+            XCTAssertEqual(g.scale, Int(r[5])! / Int(r[2])!, r[0])
+            XCTAssertEqual(g.inChannels, Int(r[1])!, r[0])
+        }
+    }
+
+    func testUnsupportedOpsAndBadFilesNameTheProblem() throws {
+        XCTAssertThrowsError(try LayerGraph(onnx: Self.dir + "/unsupported.onnx")) { e in
+            let err = e as! NNError
+            XCTAssertEqual(err.reason, .unsupportedLayer)
+            XCTAssertEqual(err.path, Self.dir + "/unsupported.onnx")
+            XCTAssertTrue(err.message.contains("Softmax 'soft': op type 'Softmax'"), err.message)
+        }
+        XCTAssertThrowsError(try LayerGraph(onnx: Self.dir + "/manifest.tsv")) { e in
+            XCTAssertEqual((e as! NNError).reason, .syntax)
+        }
+        XCTAssertThrowsError(try LayerGraph(onnx: Self.dir + "/missing.onnx")) { e in
+            XCTAssertEqual((e as! NNError).reason, .unreadable)
+        }
+    }
+}

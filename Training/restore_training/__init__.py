@@ -1,0 +1,1 @@
+"""PyTorch code behind restore's own models: architectures, exporters, goldens."""
