@@ -1,15 +1,17 @@
 """ONNX models exported from PyTorch, with PyTorch's own output on a fixed input, for
-restore's ONNX importer tests (Tests/Fixtures/onnx/). Random-initialised weights (seeded):
+restore's ONNX importer tests (Tests/Fixtures/onnx/), and the same weights as .safetensors
+(architectures srvgg, espcn, dncnn) for the safetensors importer. Random-initialised weights (seeded):
 the point is the graph and the numbers, not the quality.
 
-Run: pip install torch onnx && python3 Training/make_onnx_goldens.py
-Writes Tests/Fixtures/onnx/<name>.onnx, <name>.in.f32, <name>.out.f32 (CHW float32 LE) and
-manifest.tsv (name, in c h w, out c h w).
+Run: pip install torch onnx safetensors && python3 Training/make_onnx_goldens.py
+Writes Tests/Fixtures/onnx/<name>.onnx, <name>.safetensors, <name>.in.f32, <name>.out.f32
+(CHW float32 LE) and manifest.tsv (name, in c h w, out c h w).
 """
 import os
 import sys
 import numpy as np
 import torch
+from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from restore_training.models import SRVGGNetCompact, ESPCN, DnCNN  # noqa: E402
@@ -38,6 +40,7 @@ for name, make, cin, size in CASES:
     path = os.path.join(out, name + ".onnx")
     torch.onnx.export(model, (x,), path, input_names=["input"], output_names=["output"], opset_version=17,
                       dynamic_axes={"input": {2: "h", 3: "w"}, "output": {2: "H", 3: "W"}}, dynamo=False)
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, os.path.join(out, name + ".safetensors"))
     x[0].numpy().astype("<f4").tofile(os.path.join(out, name + ".in.f32"))
     y[0].numpy().astype("<f4").tofile(os.path.join(out, name + ".out.f32"))
     rows.append([name, *x.shape[1:], *y.shape[1:]])

@@ -122,7 +122,12 @@ public struct ModelChoice: Sendable {
         case .ncnn: return try NCNNModel(param: path, bin: manifest?.files["weights"], threads: threads)
         case .onnx: return try LayerGraph(onnx: path, threads: threads)
         case .safetensors:
-            throw NNError(path: path, reason: .unsupportedLayer, detail: "safetensors models are not supported yet (ncnn and ONNX are)")
+            let name = manifest?.architecture ?? ""
+            guard let arch = Architecture(rawValue: name) else {
+                throw PluginError(path: manifest?.manifestPath ?? path, reason: .invalid,
+                                  "architecture '\(name)' is not one restore builds (\(Architecture.allCases.map(\.rawValue).joined(separator: ", "))); a bare .safetensors needs a plugin.yaml naming it")
+            }
+            return try LayerGraph(safetensors: path, architecture: arch, threads: threads)
         }
     }
 

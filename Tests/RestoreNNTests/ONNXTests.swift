@@ -4,8 +4,9 @@ import RestoreTestSupport
 import XCTest
 
 /// ONNX models exported from PyTorch (Training/make_onnx_goldens.py: SRVGGNetCompact ×4,
-/// ESPCN ×2, a DnCNN with a noise-level plane) run by both backends against PyTorch's own
-/// output: max |Δ| ≤ 1e-4. The files are small and committed.
+/// ESPCN ×2, a DnCNN with a noise-level plane), and the same weights as .safetensors built by
+/// our architectures, run by both backends against PyTorch's own output: max |Δ| ≤ 1e-4.
+/// The files are small and committed.
 final class ONNXTests: XCTestCase {
     static let dir = Fixtures.root + "/onnx"
 
@@ -28,6 +29,12 @@ final class ONNXTests: XCTestCase {
                 let diff = maxAbsDifference(out.data, expected)
                 XCTAssertLessThanOrEqual(diff, 1e-4, "\(r[0]) \(backend): max |Δ| \(diff) against PyTorch")
             }
+            let arch = Architecture(rawValue: String(r[0].prefix { $0 != "-" }))!
+            for backend in Backend.allCases {
+                let model = try LayerGraph(safetensors: Self.dir + "/\(r[0]).safetensors", architecture: arch, backend: backend)
+                let diff = maxAbsDifference(try model.run(input).data, expected)
+                XCTAssertLessThanOrEqual(diff, 1e-4, "\(r[0]) safetensors \(backend): max |Δ| \(diff) against PyTorch")
+            }
             // The tiled executor finds the geometry of an ONNX graph like any other.
             let g = try TiledExecutor(network: try LayerGraph(onnx: Self.dir + "/\(r[0]).onnx")).geometry
             XCTAssertEqual(g.scale, Int(r[5])! / Int(r[2])!, r[0])
@@ -47,6 +54,13 @@ final class ONNXTests: XCTestCase {
         }
         XCTAssertThrowsError(try LayerGraph(onnx: Self.dir + "/missing.onnx")) { e in
             XCTAssertEqual((e as! NNError).reason, .unreadable)
+        }
+        // Weights that do not fit the architecture say which tensor is missing or wrong.
+        XCTAssertThrowsError(try LayerGraph(safetensors: Self.dir + "/srvgg-x4.safetensors", architecture: .espcn)) { e in
+            XCTAssertEqual((e as! NNError).message, "no tensor 'c1.weight' (the architecture needs it)")
+        }
+        XCTAssertThrowsError(try LayerGraph(safetensors: Self.dir + "/srvgg-x4.onnx", architecture: .srvgg)) { e in
+            XCTAssertEqual((e as! NNError).reason, .badWeights)
         }
     }
 }

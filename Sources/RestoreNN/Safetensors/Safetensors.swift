@@ -1,0 +1,149 @@
+import Foundation
+import RestoreCore
+
+/// A `.safetensors` file: an 8-byte little-endian header length, a JSON header naming each
+/// tensor's dtype, shape and byte range, then the data. F32, F16 and BF16 are read (as Float).
+struct SafetensorsFile {
+    struct Entry { let shape: [Int]; let values: [Float] }
+    let path: String
+    let tensors: [String: Entry]
+
+    init(path: String) throws(NNError) {
+        self.path = path
+        let bytes: [UInt8]
+        switch FileBytes.read(path, limit: 2 << 30) {
+        case .success(let b): bytes = b
+        case .failure(let f): throw NNError(path: path, reason: .unreadable, detail: f.reason)
+        }
+        func bad(_ what: String) -> NNError { NNError(path: path, reason: .badWeights, detail: what) }
+        guard bytes.count >= 8 else { throw bad("shorter than the 8-byte header length: not a safetensors file") }
+        let n = (0..<8).reduce(0) { $0 | Int(bytes[$1]) << (8 * $1) }
+        guard n > 1, n <= bytes.count - 8 else { throw bad("header length \(n) does not fit the \(bytes.count)-byte file: not a safetensors file") }
+        guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + n)])) as? [String: Any] else {
+            throw bad("the header is not a JSON object")
+        }
+        let data = 8 + n
+        var tensors: [String: Entry] = [:]
+        for (name, value) in header where name != "__metadata__" {
+            guard let d = value as? [String: Any], let dtype = d["dtype"] as? String, let shape = d["shape"] as? [Int],
+                  let range = d["data_offsets"] as? [Int], range.count == 2 else { throw bad("tensor '\(name)': malformed header entry") }
+            let count = shape.reduce(1, *), start = data + range[0], end = data + range[1]
+            let width = ["F32": 4, "F16": 2, "BF16": 2][dtype]
+            guard let width else { throw bad("tensor '\(name)': dtype \(dtype) (F32, F16 and BF16 are read)") }
+            guard range[0] >= 0, start <= end, end <= bytes.count, end - start == count * width else {
+                throw bad("tensor '\(name)': bytes \(range[0])…\(range[1]) do not hold \(shape) \(dtype) inside the file")
+            }
+            let values: [Float] = (0..<count).map { i in
+                let o = start + i * width
+                switch dtype {
+                case "F32": return Float(bitPattern: UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24)
+                case "F16": return Float(Float16(bitPattern: UInt16(bytes[o]) | UInt16(bytes[o + 1]) << 8))
+                default: return Float(bitPattern: (UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8) << 16)
+                }
+            }
+            tensors[name] = Entry(shape: shape, values: values)
+        }
+        self.tensors = tensors
+    }
+
+    /// The tensor `name`, which must have `rank` dimensions.
+    func tensor(_ name: String, rank: Int? = nil) throws(NNError) -> Entry {
+        guard let t = tensors[name] else { throw NNError(path: path, reason: .badWeights, detail: "no tensor '\(name)' (the architecture needs it)") }
+        if let rank, t.shape.count != rank { throw NNError(path: path, reason: .badWeights, detail: "tensor '\(name)' has shape \(t.shape), expected \(rank) dimensions") }
+        return t
+    }
+}
+
+/// The architectures our own `.safetensors` weights fill (the manifest's `architecture`).
+/// Their PyTorch definitions are in Training/restore_training/models.py; sizes (features,
+/// depth, scale, channels) are read from the weight shapes.
+public enum Architecture: String, Sendable, CaseIterable {
+    /// SRVGGNetCompact: conv + PReLU blocks, pixel shuffle, plus the nearest-upsampled input.
+    case srvgg
+    /// ESPCN: conv 5×5, ReLU, conv 3×3, ReLU, conv 3×3, pixel shuffle.
+    case espcn
+    /// DnCNN: conv + ReLU blocks predicting the noise, subtracted from the input's colour
+    /// channels; an extra input channel is a noise-level plane (non-blind, FFDNet-style).
+    case dncnn
+}
+
+extension LayerGraph {
+    /// Builds `architecture` from the weights in `path`.
+    public init(safetensors path: String, architecture: Architecture, backend: Backend = .best,
+                threads: Int = Parallelism.defaultThreads) throws(NNError) {
+        let file = try SafetensorsFile(path: path)
+        var layers: [any Layer] = []
+        var line = 0
+        func spec(_ type: String, _ name: String, _ inputs: [String], _ output: String) -> NCNNLayerSpec {
+            line += 1
+            return NCNNLayerSpec(type: type, name: name, inputs: inputs, outputs: [output], params: [:], line: line)
+        }
+        func conv(_ key: String, _ input: String, _ output: String, activation: Activation = .none) throws(NNError) -> Int {
+            let w = try file.tensor(key + ".weight", rank: 4), b = try file.tensor(key + ".bias", rank: 1)
+            let (outC, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
+            guard b.shape == [outC], kh % 2 == 1, kw % 2 == 1 else {
+                throw NNError(path: path, reason: .badWeights, detail: "'\(key)': weights \(w.shape) and bias \(b.shape) are not a same-padded convolution")
+            }
+            let g = ConvGeometry(outC: outC, kw: kw, kh: kh, dw: 1, dh: 1, sw: 1, sh: 1, padL: kw / 2, padR: kw / 2, padT: kh / 2, padB: kh / 2,
+                                 weights: w.values, bias: b.values, activation: activation)
+            layers.append(ConvolutionLayer(spec: spec("Convolution", key, [input], output), g: g, padValue: 0))
+            return outC
+        }
+        func convKeys() -> [Int] {
+            file.tensors.keys.compactMap { k -> Int? in
+                guard k.hasPrefix("body."), k.hasSuffix(".weight"), file.tensors[k]!.shape.count == 4 else { return nil }
+                return Int(k.dropFirst(5).dropLast(7))
+            }.sorted()
+        }
+        layers.append(PassLayer(spec: spec("Input", "input", [], "input")))
+        let inC: Int
+        switch architecture {
+        case .srvgg:
+            let convs = convKeys()
+            guard let first = convs.first, let last = convs.last else { throw NNError(path: path, reason: .badWeights, detail: "no body.N.weight convolutions") }
+            inC = try file.tensor("body.\(first).weight", rank: 4).shape[1]
+            var blob = "input"
+            for k in convs {
+                let out = try conv("body.\(k)", blob, "c\(k)")
+                blob = "c\(k)"
+                if k != last {
+                    let slopes = try file.tensor("body.\(k + 1).weight")
+                    guard slopes.values.count == out else { throw NNError(path: path, reason: .badWeights, detail: "'body.\(k + 1).weight': \(slopes.values.count) PReLU slopes for \(out) channels") }
+                    layers.append(PReLULayer(spec: spec("PReLU", "body.\(k + 1)", [blob], "a\(k)"), slopes: slopes.values))
+                    blob = "a\(k)"
+                }
+            }
+            let outC = try file.tensor("body.\(last).weight").shape[0]
+            let r = Int(Double(outC / inC).squareRoot())
+            guard r * r * inC == outC else { throw NNError(path: path, reason: .badWeights, detail: "the last convolution's \(outC) channels are not \(inC)·scale²") }
+            layers.append(PixelShuffleLayer(spec: spec("PixelShuffle", "upsampler", [blob], "shuffled"), r: r, mode: 0))
+            layers.append(InterpLayer(spec: spec("Interp", "base", ["input"], "base"), type: 1, hScale: Float(r), wScale: Float(r), outH: 0, outW: 0))
+            layers.append(BinaryOpLayer(spec: spec("BinaryOp", "add", ["shuffled", "base"], "output"), op: 0, withScalar: false, b: 0))
+        case .espcn:
+            inC = try file.tensor("c1.weight", rank: 4).shape[1]
+            _ = try conv("c1", "input", "c1", activation: .relu)
+            _ = try conv("c2", "c1", "c2", activation: .relu)
+            let outC = try conv("c3", "c2", "c3")
+            let r = Int(Double(outC / inC).squareRoot())
+            guard r * r * inC == outC else { throw NNError(path: path, reason: .badWeights, detail: "c3's \(outC) channels are not \(inC)·scale²") }
+            layers.append(PixelShuffleLayer(spec: spec("PixelShuffle", "shuffle", ["c3"], "output"), r: r, mode: 0))
+        case .dncnn:
+            let convs = convKeys()
+            guard let first = convs.first, let last = convs.last else { throw NNError(path: path, reason: .badWeights, detail: "no body.N.weight convolutions") }
+            inC = try file.tensor("body.\(first).weight", rank: 4).shape[1]
+            var blob = "input", outC = 0
+            for k in convs {
+                outC = try conv("body.\(k)", blob, "c\(k)", activation: k == last ? .none : .relu)
+                blob = "c\(k)"
+            }
+            guard outC <= inC else { throw NNError(path: path, reason: .badWeights, detail: "the last convolution has \(outC) channels for a \(inC)-channel input") }
+            var image = "input"
+            if outC < inC {
+                layers.append(SliceLayer(spec: spec("Slice", "colour", ["input"], "colour"), channels: (0, Int64(outC)), rows: nil, columns: nil))
+                image = "colour"
+            }
+            layers.append(BinaryOpLayer(spec: spec("BinaryOp", "residual", [image, blob], "output"), op: 1, withScalar: false, b: 0))
+        }
+        self.init(layers: layers, inputBlob: "input", outputBlob: "output", path: path, backend: backend, threads: threads)
+    }
+}
