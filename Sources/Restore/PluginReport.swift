@@ -62,20 +62,26 @@ public enum PluginReport {
     /// Checks a plugin folder (or its plugin.yaml) as `restore plugins validate` does: the
     /// manifest and its files; a model loads and scales as declared; a native library loads
     /// with our ABI; a LUT parses.
-    public static func validate(path: String) throws -> PluginManifest {
+    public static func validate(path: String) throws -> (PluginManifest, String) {
         var folder = path.hasSuffix("plugin.yaml") ? String(path.dropLast("plugin.yaml".count)) : path
         while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
         let m = try PluginManifest.load(folder: folder.isEmpty ? "." : folder)
         switch m.kind {
-        case .native: _ = try NativePlugin(m, searchDirectories: DataPaths.executableDirectory.map { [$0] } ?? [])
+        case .native:
+            let p = try NativePlugin(m, searchDirectories: DataPaths.executableDirectory.map { [$0] } ?? [])
+            return (m, "library \(p.library), ABI \(NativePlugin.abiVersion), halo \(p.halo) px")
         case .model:
             let g = try ModelChoice.choice(m).stage(name: m.stage.rawValue, scale: nil, tiling: TilingOptions(), threads: 1).executor.geometry
             if g.scale != m.scale {
                 throw PluginError(path: m.manifestPath, reason: .invalid, "the manifest says scale \(m.scale); the network scales by \(g.scale)")
             }
-        case .lut: _ = try LUTLibrary.load(path: m.files["lut"]!)
+            let field = g.radius.isFinite ? "\(Int(g.radius.rounded(.up))) px" : "global"
+            return (m, "\(g.inChannels)→\(g.outChannels) channels, ×\(g.scale), border \(g.shrink) px, sizes ≡ \(g.offset) mod \(g.alignment), "
+                    + "receptive field \(field), ~\(Int(g.bytesPerPixel / 1024)) KB working memory per input pixel")
+        case .lut:
+            let lut = try LUTLibrary.load(path: m.files["lut"]!)
+            return (m, "\(lut.kind) LUT")
         }
-        return m
     }
 
     static func parameterText(_ p: PluginManifest.Parameter) -> String {

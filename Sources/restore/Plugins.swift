@@ -34,9 +34,9 @@ struct Plugins: ParsableCommand {
         @Argument(help: "Plugin folder or plugin.yaml.") var path: String
         @OptionGroup var common: CommonOptions
         func run() throws {
-            let m = try PluginReport.validate(path: path)
+            let (m, details) = try PluginReport.validate(path: path)
             for w in m.warnings { FileHandle.standardError.write("restore: \(m.manifestPath): warning: \(w)\n") }
-            print("\(m.manifestPath): ok (\(m.kind.rawValue) plugin '\(m.id)' for stage \(m.stage.rawValue))")
+            print("\(m.manifestPath): ok (\(m.kind.rawValue) plugin '\(m.id)' for stage \(m.stage.rawValue)): \(details)")
         }
     }
 }

@@ -70,10 +70,15 @@ public struct LayerGraph: Sendable {
         var live = input.bytes, peak = live
         let out = try walk(input, released: { live -= $0.bytes }) { (l: any Layer, ins: [BlobInfo]) throws(NNError) -> [BlobInfo] in
             let outs = try l.infer(ins)
+            let outBytes = outs.reduce(0) { $0 + $1.bytes }, inBytes = ins.reduce(0) { $0 + $1.bytes }
             // Outputs are live alongside the inputs while the layer runs. (Split's outputs share
             // their input's storage until one is written to: counting them overestimates.)
-            live += outs.reduce(0) { $0 + $1.bytes }
-            peak = Swift.max(peak, live + (ins.first?.bytes ?? 0))  // + a padded or reordered copy
+            live += outBytes
+            // Transient memory: a layout conversion of the inputs for layers that need plain
+            // tensors; oneDNN's scratchpad and reorders for convolutions (Winograd transforms
+            // of input and output) — measured at about their input plus output.
+            let transient = (l.acceptsBlocked ? 0 : inBytes) + (l is OneDNNConvolution || l is OneDNNPatchDeconvolution ? inBytes + outBytes : 0)
+            peak = Swift.max(peak, live + transient)
             return outs
         }
         return (out, peak)

@@ -206,11 +206,33 @@ struct PixelShuffleLayer: Layer {
 struct InterpLayer: Layer {
     let spec: NCNNLayerSpec
     let type: Int, hScale: Float, wScale: Float, outH: Int, outW: Int
+    /// Nearest-neighbour resizing by whole factors also runs on blocked tensors.
+    var acceptsBlocked: Bool { type == 1 }
 
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
-        let x = inputs[0]
+        var x = inputs[0]
         let (oh, ow) = outputSize(h: x.h, w: x.w)
         guard oh > 0, ow > 0 else { throw shapeError("resized to nothing") }
+        if x.blocked && type == 1 && oh % x.h == 0 && ow % x.w == 0 {
+            // Whole factors: each pixel's block of lanes repeated fy × fx times.
+            let (fy, fx, b, ih, iw) = (oh / x.h, ow / x.w, Tensor.block, x.h, x.w)
+            var out = Tensor(blockedC: x.c, h: oh, w: ow)
+            let blocks = (x.c + b - 1) / b
+            x.data.withUnsafeBufferPointer { s in out.data.withUnsafeMutableBufferPointer { d in
+                let src = SendableConstPointer(s.baseAddress!), dst = SendablePointer(d.baseAddress!)
+                parallelFor(blocks * ih, threads: Parallelism.defaultThreads) { job in
+                    let (blk, y) = (job / ih, job % ih)
+                    let row = dst.base + ((blk * oh + y * fy) * ow) * b
+                    for xx in 0..<iw {
+                        let px = src.base + ((blk * ih + y) * iw + xx) * b
+                        for k in 0..<fx { (row + (xx * fx + k) * b).update(from: px, count: b) }
+                    }
+                    for k in 1..<Swift.max(fy, 1) { (row + k * ow * b).update(from: row, count: ow * b) }
+                }
+            } }
+            return [out]
+        }
+        x = x.plain
         var out = Tensor(c: x.c, h: oh, w: ow)
         switch type {
         case 1:

@@ -56,8 +56,8 @@ public struct TiledExecutor: Sendable {
         // (cunet's squeeze-excitation) sees the whole tile, which blending then hides.
         let halo = options.halo ?? (g.shrink > 0 ? 0 : finite <= 48 ? finite : 16)
         let exact = g.radius.isFinite && (g.shrink > 0 || halo >= finite)
-        let blend = exact ? 0 : options.blend
-        let margin = halo + blend + g.shrink
+        let wantedBlend = exact ? 0 : options.blend
+        let margin = halo + wantedBlend + g.shrink
         var tile: Int
         if let t = options.tile { tile = Swift.max(1, t) }
         else {
@@ -65,6 +65,7 @@ public struct TiledExecutor: Sendable {
             tile = Swift.max(16, side - 2 * margin)
         }
         tile = Swift.min(tile, Swift.max(width, height))
+        let blend = Swift.min(wantedBlend, tile / 2)  // ramps of neighbouring boundaries must not overlap
         return TilePlan(tile: tile, columns: (width + tile - 1) / tile, rows: (height + tile - 1) / tile,
                         halo: halo, blend: blend, shrink: g.shrink, exact: exact)
     }
@@ -81,7 +82,6 @@ public struct TiledExecutor: Sendable {
         }
         let plan = plan(width: input.w, height: input.h, options: options)
         var out = Tensor(c: g.outChannels, h: input.h * s, w: input.w * s)
-        var weight = plan.blend > 0 ? [Float](repeating: 0, count: out.plane) : []
         let xs = spans(input.w, plan.columns), ys = spans(input.h, plan.rows)
         var done = 0
         for (y0, y1) in ys {
@@ -102,13 +102,12 @@ public struct TiledExecutor: Sendable {
                     place(tileOut, at: (oy, ox), rows: keepY, cols: keepX, into: &out, threads: options.threads)
                 } else {
                     let fy = ramp(keepY, core: (y0, y1), n: input.h, plan: plan), fx = ramp(keepX, core: (x0, x1), n: input.w, plan: plan)
-                    blendIn(tileOut, at: (oy, ox), rows: keepY, cols: keepX, fy: fy, fx: fx, into: &out, weight: &weight, threads: options.threads)
+                    blendIn(tileOut, at: (oy, ox), rows: keepY, cols: keepX, fy: fy, fx: fx, into: &out, threads: options.threads)
                 }
                 done += 1
                 progress?(done, plan.count)
             }
         }
-        if plan.blend > 0 { normalize(&out, by: weight, threads: options.threads) }
         return out
     }
 
@@ -178,33 +177,19 @@ public struct TiledExecutor: Sendable {
         }
     }
 
-    /// Adds a tile's output weighted by `fy`×`fx` (and the weights) over `rows`×`cols`.
+    /// Adds a tile's output weighted by `fy`×`fx` over `rows`×`cols`. Neighbours' ramps are
+    /// complementary (r(t) + r(1 − t) = 1, at most two tiles per axis), so the weights of all
+    /// tiles sum to 1 everywhere and no weight plane or normalisation is needed.
     private func blendIn(_ t: Tensor, at o: (Int, Int), rows: (Int, Int), cols: (Int, Int), fy: [Float], fx: [Float],
-                         into out: inout Tensor, weight: inout [Float], threads: Int) {
+                         into out: inout Tensor, threads: Int) {
         let (w, h, n, nr) = (out.w, out.h, cols.1 - cols.0, rows.1 - rows.0)
-        t.data.withUnsafeBufferPointer { sb in out.data.withUnsafeMutableBufferPointer { db in weight.withUnsafeMutableBufferPointer { wb in
-            let src = SendableConstPointer(sb.baseAddress!), dst = SendablePointer(db.baseAddress!), wt = SendablePointer(wb.baseAddress!)
+        t.data.withUnsafeBufferPointer { sb in out.data.withUnsafeMutableBufferPointer { db in
+            let src = SendableConstPointer(sb.baseAddress!), dst = SendablePointer(db.baseAddress!)
             parallelFor(nr, threads: threads) { r in
                 let y = rows.0 + r
                 for c in 0..<t.c {
                     let d = dst.base + (c * h + y) * w + cols.0, s = src.base + (c * t.h + y - o.0) * t.w + cols.0 - o.1
                     for i in 0..<n { d[i] += fy[r] * fx[i] * s[i] }
-                }
-                let ww = wt.base + y * w + cols.0
-                for i in 0..<n { ww[i] += fy[r] * fx[i] }
-            }
-        } } }
-    }
-
-    /// Divides every channel by the accumulated weight.
-    private func normalize(_ out: inout Tensor, by weight: [Float], threads: Int) {
-        let (p, channels) = (out.plane, out.c)
-        weight.withUnsafeBufferPointer { wb in out.data.withUnsafeMutableBufferPointer { db in
-            let wt = SendableConstPointer(wb.baseAddress!), dst = SendablePointer(db.baseAddress!)
-            parallelChunks(p, grain: 1 << 14, threads: threads) { range in
-                for i in range {
-                    let inv = wt.base[i] > 0 ? 1 / wt.base[i] : 0
-                    for c in 0..<channels { dst.base[c * p + i] *= inv }
                 }
             }
         } }

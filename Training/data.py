@@ -1,0 +1,57 @@
+"""Photos for training and validation, and the degradations (Pillow BICUBIC downscaling,
+Gaussian noise). Photos come from ../shared/data/fetch_training_photos.sh into the
+git-ignored .cache/photos; every 12th file (sorted by path) is held out for validation.
+"""
+import glob
+import os
+import numpy as np
+from PIL import Image
+
+ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".cache", "photos")
+
+
+def photo_paths(root=ROOT):
+    files = sorted(p for p in glob.glob(os.path.join(root, "**", "*"), recursive=True)
+                   if p.lower().endswith((".jpg", ".jpeg", ".png")))
+    if not files:
+        raise SystemExit(f"no photos under {root}: run bash ../shared/data/fetch_training_photos.sh {root}")
+    return files
+
+
+def split(root=ROOT):
+    files = photo_paths(root)
+    val = files[::12]
+    train = [f for f in files if f not in val]
+    return train, val
+
+
+def load_rgb(path, max_side=None):
+    im = Image.open(path).convert("RGB")
+    if max_side and max(im.size) > max_side:  # keep memory and epoch time bounded
+        s = max_side / max(im.size)
+        im = im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.BICUBIC)
+    return im
+
+
+def crop_to_multiple(im, m):
+    return im.crop((0, 0, im.width - im.width % m, im.height - im.height % m))
+
+
+def bicubic_down(im, scale):
+    """The standard SR protocol: Pillow BICUBIC to 1/scale."""
+    return im.resize((im.width // scale, im.height // scale), Image.BICUBIC)
+
+
+def to_array(im):
+    return np.asarray(im, dtype=np.float32).transpose(2, 0, 1) / 255
+
+
+def y_channel(rgb):
+    """BT.601 luma of a 0..255 RGB array (H, W, 3), as in the SR literature."""
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return 16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255
+
+
+def psnr(a, b, peak=255.0):
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return float("inf") if mse == 0 else 10 * np.log10(peak * peak / mse)
