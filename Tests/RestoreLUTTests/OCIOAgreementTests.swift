@@ -8,10 +8,7 @@ import XCTest
 final class OCIOAgreementTests: XCTestCase {
     static let dir = Fixtures.root + "/luts"
 
-    func floats(_ name: String) throws -> [Float] {
-        let d = try Data(contentsOf: URL(fileURLWithPath: Self.dir + "/" + name))
-        return d.withUnsafeBytes { b in (0..<(d.count / 4)).map { Float(bitPattern: UInt32(littleEndian: b.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) } }
-    }
+    func floats(_ name: String) throws -> [Float] { try Fixtures.floats(Self.dir + "/" + name) }
 
     func testEveryFormatAgreesWithOpenColorIO() throws {
         let input = try floats("input.f32")

@@ -10,10 +10,6 @@ final class NCNNGoldenTests: XCTestCase {
     static let models = Fixtures.repository + "/.cache/models"
     static let dir = Fixtures.root + "/nn"
 
-    func floats(_ path: String) throws -> [Float] {
-        let d = try Data(contentsOf: URL(fileURLWithPath: path))
-        return d.withUnsafeBytes { b in (0..<(d.count / 4)).map { Float(bitPattern: UInt32(littleEndian: b.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) } }
-    }
 
     func testEveryModelFamilyMatchesNCNN() throws {
         guard FileManager.default.fileExists(atPath: Self.models + "/realesrgan/realesr-animevideov3-x4.param") else {
@@ -26,10 +22,10 @@ final class NCNNGoldenTests: XCTestCase {
             let model = try NCNNModel(param: Self.models + "/" + r[1] + ".param", backend: backend)
             XCTAssertEqual(model.inputBlob, r[2], r[0])
             XCTAssertEqual(model.outputBlob, r[3], r[0])
-            let input = Tensor(c: Int(r[4])!, h: Int(r[5])!, w: Int(r[6])!, data: try floats(Self.dir + "/\(r[0]).in.f32"))
+            let input = Tensor(c: Int(r[4])!, h: Int(r[5])!, w: Int(r[6])!, data: try Fixtures.floats(Self.dir + "/\(r[0]).in.f32"))
             let out = try model.run(input)
             XCTAssertEqual([out.c, out.h, out.w], [Int(r[7])!, Int(r[8])!, Int(r[9])!], r[0])
-            let diff = maxAbsDifference(out.data, try floats(Self.dir + "/\(r[0]).out.f32"))
+            let diff = maxAbsDifference(out.data, try Fixtures.floats(Self.dir + "/\(r[0]).out.f32"))
             XCTAssertLessThanOrEqual(diff, 1e-4, "\(r[0]) \(backend): max |Δ| \(diff) against ncnn")
         } }
     }

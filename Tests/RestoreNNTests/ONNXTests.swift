@@ -10,18 +10,14 @@ import XCTest
 final class ONNXTests: XCTestCase {
     static let dir = Fixtures.root + "/onnx"
 
-    func floats(_ path: String) throws -> [Float] {
-        let d = try Data(contentsOf: URL(fileURLWithPath: path))
-        return d.withUnsafeBytes { b in (0..<(d.count / 4)).map { Float(bitPattern: UInt32(littleEndian: b.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) } }
-    }
 
     func testPyTorchExportsMatchPyTorch() throws {
         let rows = try String(contentsOfFile: Self.dir + "/manifest.tsv", encoding: .utf8)
             .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
         XCTAssertEqual(rows.count, 3)
         for r in rows {
-            let input = Tensor(c: Int(r[1])!, h: Int(r[2])!, w: Int(r[3])!, data: try floats(Self.dir + "/\(r[0]).in.f32"))
-            let expected = try floats(Self.dir + "/\(r[0]).out.f32")
+            let input = Tensor(c: Int(r[1])!, h: Int(r[2])!, w: Int(r[3])!, data: try Fixtures.floats(Self.dir + "/\(r[0]).in.f32"))
+            let expected = try Fixtures.floats(Self.dir + "/\(r[0]).out.f32")
             for backend in Backend.allCases {
                 let model = try LayerGraph(onnx: Self.dir + "/\(r[0]).onnx", backend: backend)
                 let out = try model.run(input)

@@ -25,6 +25,14 @@ public enum Fixtures {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
+    /// A raw little-endian float32 file (the goldens' `.f32`).
+    public static func floats(_ path: String) throws -> [Float] {
+        let b = try bytes(path)
+        return (0..<(b.count / 4)).map { i in
+            Float(bitPattern: UInt32(b[4 * i]) | UInt32(b[4 * i + 1]) << 8 | UInt32(b[4 * i + 2]) << 16 | UInt32(b[4 * i + 3]) << 24)
+        }
+    }
+
     /// A fresh temporary folder, removed by the caller's `defer`.
     public static func temporaryDirectory() -> String {
         let dir = NSTemporaryDirectory() + "restore-tests-" + UUID().uuidString

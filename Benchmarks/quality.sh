@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Restoration quality of our models against the classical baselines on held-out photos
+# (see Benchmarks/quality.py for the protocol). Needs the training photos
+# (bash ../shared/data/fetch_training_photos.sh .cache/photos), python3 with numpy, scipy, pillow.
+# Usage: bash Benchmarks/quality.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release >/dev/null
+python3 Benchmarks/quality.py sr --scale 2 --model restore-sr-x2
