@@ -51,6 +51,9 @@ int rs_png_read(const char *path, int header_only, uint64_t max_pixels, rs_png_i
         return -1;
     }
     png_init_io(png, fp);
+#ifdef PNG_SKIP_sRGB_CHECK_PROFILE
+    png_set_option(png, PNG_SKIP_sRGB_CHECK_PROFILE, PNG_OPTION_ON);  /* as on write, below */
+#endif
     png_set_sig_bytes(png, 8);
     png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
     png_set_chunk_malloc_max(png, 64u << 20);
@@ -138,6 +141,11 @@ int rs_png_write(const char *path, const rs_png_write_params *p, char *err, size
         return -1;
     }
     png_init_io(png, fp);
+#ifdef PNG_SKIP_sRGB_CHECK_PROFILE
+    /* Keep embedded profiles byte for byte: libpng otherwise rejects some widely used sRGB
+       profiles (HP's 1998 one, in many cameras' JPEGs) as "known incorrect". */
+    png_set_option(png, PNG_SKIP_sRGB_CHECK_PROFILE, PNG_OPTION_ON);
+#endif
     static const int types[5] = { 0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA };
     if (p->channels < 1 || p->channels > 4 || (p->bit_depth != 8 && p->bit_depth != 16)) {
         set_err(err, errlen, "unsupported channel count or bit depth for PNG");

@@ -77,7 +77,7 @@ public enum PluginReport {
             }
             let field = g.radius.isFinite ? "\(Int(g.radius.rounded(.up))) px" : "global"
             return (m, "\(g.inChannels)→\(g.outChannels) channels, ×\(g.scale), border \(g.shrink) px, sizes ≡ \(g.offset) mod \(g.alignment), "
-                    + "receptive field \(field), ~\(Int(g.bytesPerPixel / 1024)) KB working memory per input pixel")
+                    + "receptive field \(field), ~\(Int(g.bytesPerPixel.rounded())) bytes of working memory per input pixel")
         case .lut:
             let lut = try LUTLibrary.load(path: m.files["lut"]!)
             return (m, "\(lut.kind) LUT")
