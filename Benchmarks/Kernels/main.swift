@@ -125,18 +125,21 @@ func lutBenchmark() throws {
     }
 }
 
-/// An ncnn model on a square input, one forward pass (the MACs per pixel from ncnn.md give
-/// the effective GFLOP/s). Usage: restore-bench nn MODEL.param [SIZE] [--threads N]
+/// An ncnn or ONNX model on a square input, one forward pass (median of --runs), after one
+/// warm-up. Usage: restore-bench nn MODEL.param|MODEL.onnx [SIZE] [--channels C] [--threads N]
 func nnBenchmark() throws {
     let positional = args.filter { !$0.hasPrefix("-") && $0 != "nn" }
     guard let param = positional.first else { print("usage: restore-bench nn MODEL.param [SIZE]"); exit(2) }
     let size = positional.dropFirst().first.flatMap { Int($0) } ?? 256
     let threads = args.firstIndex(of: "--threads").flatMap { Int(args[args.index(after: $0)]) } ?? 1
+    let channels = args.firstIndex(of: "--channels").flatMap { Int(args[args.index(after: $0)]) } ?? 3
     for backend in [Backend.onednn] {
-        let model = try NCNNModel(param: param, backend: backend, threads: threads)
+        let model = param.hasSuffix(".onnx") ? try LayerGraph(onnx: param, backend: backend, threads: threads)
+                                             : try NCNNModel(param: param, backend: backend, threads: threads)
         var seed: UInt64 = 1
-        let x = Tensor(c: 3, h: size, w: size, data: (0..<(3 * size * size)).map { _ in
+        let x = Tensor(c: channels, h: size, w: size, data: (0..<(channels * size * size)).map { _ in
             seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Float(seed >> 40) / Float(1 << 24) })
+        _ = try model.run(x)  // warm-up: primitives compiled, weights reordered
         let s = time(runs) { _ = try! model.run(x) }
         print(String(format: "  %@ %dx%d, %d thread(s), %@: %.3f s per forward", (param as NSString).lastPathComponent, size, size, threads, backend.rawValue, s))
     }

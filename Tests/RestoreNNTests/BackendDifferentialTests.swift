@@ -41,9 +41,9 @@ final class BackendDifferentialTests: XCTestCase {
             let fastNext = try XCTUnwrap(OneDNNConvolution(next))
             XCTAssertLessThanOrEqual(maxAbsDifference(try fastNext.forward([blocked])[0].plain.data, try next.forward([expectedPReLU])[0].data),
                                      2e-5, "blocked in")
-            // oneDNN's fast kernels want whole blocks of 8 channels; otherwise our reference runs
+            // oneDNN's fast kernels want whole channel blocks; otherwise our reference runs
             // (its `ref` kernels are never used), with the same result.
-            if c.outC % 8 == 0 { XCTAssertEqual(fastNext.fallbacks, 0, "oneDNN refused a blocked input for \(c)") }
+            if c.outC % Tensor.block == 0 { XCTAssertEqual(fastNext.fallbacks, 0, "oneDNN refused a blocked input for \(c)") }
         }
     }
 
@@ -66,6 +66,72 @@ final class BackendDifferentialTests: XCTestCase {
             XCTAssertEqual([a.c, a.h, a.w], [b.c, b.h, b.w], "\(c)")
             XCTAssertLessThanOrEqual(maxAbsDifference(a.data, b.data), 2e-5, "\(c)")
             if c.outC % 8 == 0 { XCTAssertEqual(fast.fallbacks, 0, "oneDNN refused \(c)") }
+        }
+    }
+
+    func testWinogradMatchesDirect() throws {
+        try XCTSkipUnless(OneDNN.shared.available, "oneDNN did not initialise")
+        var rng = RNG(s: 5)
+        let spec = NCNNLayerSpec(type: "Convolution", name: "c", inputs: ["x"], outputs: ["y"], params: [:], line: 1)
+        let ref = ConvolutionLayer(spec: spec, g: ConvGeometry(outC: 64, kw: 3, kh: 3, dw: 1, dh: 1, sw: 1, sh: 1, padL: 1, padR: 1, padT: 1, padB: 1,
+                                   weights: (0..<(64 * 64 * 9)).map { _ in rng.next() * 0.1 }, bias: (0..<64).map { _ in rng.next() }, activation: .leaky(0.1)),
+                                   padValue: 0)
+        let x = Tensor(c: 64, h: 37, w: 29, data: (0..<(64 * 37 * 29)).map { _ in rng.next() }).toBlocked
+        let saved = OneDNNConvolution.allowWinograd
+        defer { OneDNNConvolution.allowWinograd = saved }
+        var outs: [Tensor] = []
+        for winograd in [true, false] {
+            OneDNNConvolution.allowWinograd = winograd
+            let fast = try XCTUnwrap(OneDNNConvolution(ref))
+            outs.append(try fast.forward([x])[0].plain)
+            XCTAssertEqual(fast.fallbacks, 0)
+        }
+        XCTAssertLessThanOrEqual(maxAbsDifference(outs[0].data, outs[1].data), 1e-5, "Winograd against direct")
+        XCTAssertLessThanOrEqual(maxAbsDifference(outs[1].data, try ref.forward([x.plain])[0].data), 2e-5, "direct against the reference")
+    }
+
+    func testPatchDeconvolutionMatchesReference() throws {
+        try XCTSkipUnless(OneDNN.shared.available, "oneDNN did not initialise")
+        var rng = RNG(s: 17)
+        for (inC, outC, k, act) in [(16, 16, 2, Activation.leaky(0.1)), (32, 16, 2, .none), (16, 32, 3, .relu)] {
+            let spec = NCNNLayerSpec(type: "Deconvolution", name: "d", inputs: ["x"], outputs: ["y"], params: [:], line: 1)
+            let ref = DeconvolutionLayer(spec: spec, g: ConvGeometry(outC: outC, kw: k, kh: k, dw: 1, dh: 1, sw: k, sh: k,
+                                         padL: 0, padR: 0, padT: 0, padB: 0, weights: (0..<(outC * inC * k * k)).map { _ in rng.next() * 0.3 },
+                                         bias: (0..<outC).map { _ in rng.next() }, activation: act), outPadR: 0, outPadB: 0)
+            let fast = try XCTUnwrap(OneDNNPatchDeconvolution(ref, threads: 2), "kernel = stride qualifies")
+            let x = Tensor(c: inC, h: 9, w: 13, data: (0..<(inC * 9 * 13)).map { _ in rng.next() })
+            for input in [x, x.toBlocked] {
+                let b = try fast.forward([input])[0]
+                XCTAssertTrue(b.blocked)
+                XCTAssertLessThanOrEqual(maxAbsDifference(b.plain.data, try ref.forward([x])[0].data), 2e-5, "\(inC)→\(outC) k\(k)")
+            }
+        }
+    }
+
+    /// The reference ops that also take blocked tensors give the same values as on plain ones.
+    func testBlockedLayoutOpsMatchPlain() throws {
+        var rng = RNG(s: 23)
+        let spec = NCNNLayerSpec(type: "Op", name: "o", inputs: ["a", "b"], outputs: ["y"], params: [:], line: 1)
+        func random(_ c: Int, _ h: Int, _ w: Int) -> Tensor { Tensor(c: c, h: h, w: w, data: (0..<(c * h * w)).map { _ in rng.next() }) }
+        let a = random(32, 9, 11), b = random(32, 9, 11), small = random(32, 5, 6), v = random(32, 1, 1), odd = random(21, 9, 11)
+        let cases: [(String, any Layer, [Tensor])] = [
+            ("eltwise sum", EltwiseLayer(spec: spec, op: 1, coeffs: []), [a, b]),
+            ("eltwise product", EltwiseLayer(spec: spec, op: 0, coeffs: []), [a, b]),
+            ("binary sub", BinaryOpLayer(spec: spec, op: 1, withScalar: false, b: 0), [a, b]),
+            ("binary scalar", BinaryOpLayer(spec: spec, op: 2, withScalar: true, b: 1.5), [odd]),
+            ("concat", ConcatLayer(spec: spec), [a, b]),
+            ("concat of a partial block", ConcatLayer(spec: spec), [odd, a]),
+            ("crop", CropLayer(spec: spec, wOffset: 3, hOffset: 2), [a, small]),
+            ("scale", ScaleLayer(spec: spec), [a, v]),
+            ("pool", GlobalAveragePoolLayer(spec: spec), [odd]),
+            ("nearest x2", InterpLayer(spec: spec, type: 1, hScale: 2, wScale: 2, outH: 0, outW: 0), [odd]),
+            ("activation", ActivationLayer(spec: spec, activation: .leaky(0.2)), [odd]),
+        ]
+        for (name, layer, inputs) in cases {
+            XCTAssertTrue(layer.acceptsBlocked, name)
+            let plain = try layer.forward(inputs)[0]
+            let blocked = try layer.forward(inputs.enumerated().map { $0.offset == 0 || $0.element.h > 1 ? $0.element.toBlocked : $0.element })[0]
+            XCTAssertEqual(blocked.plain.data, plain.plain.data, name)
         }
     }
 }
