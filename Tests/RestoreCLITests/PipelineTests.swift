@@ -89,6 +89,26 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(meanOut / meanIn, 1, accuracy: 0.03, "the network ran in sRGB and the result went back to Adobe RGB")
     }
 
+    func testOwnAndONNXModelsThroughTheCLI() throws {
+        // Our shipped ×2 model is the default for --scale 2 (no third-party models needed).
+        let out = dir + "/own.png"
+        var r = try cli.restore("upscale", Fixtures.path("im_rgba16.png"), out, "--scale", "2")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        var o = try info(out)
+        XCTAssertEqual(o["bits"] as? Int, 16)
+        XCTAssertEqual(o["has_alpha"] as? Bool, true)
+        let src = try info(Fixtures.path("im_rgba16.png"))
+        XCTAssertEqual(o["width"] as? Int, 2 * (src["width"] as! Int))
+        // An ONNX file as --model, and a bare .safetensors is refused with the reason.
+        r = try cli.restore("upscale", Fixtures.path("im_rgba16.png"), dir + "/onnx.tif", "--model", Fixtures.root + "/onnx/espcn-x2.onnx")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        o = try info(dir + "/onnx.tif")
+        XCTAssertEqual(o["width"] as? Int, 2 * (src["width"] as! Int))
+        r = try cli.restore("upscale", Fixtures.path("im_rgba16.png"), dir + "/x.tif", "--model", Fixtures.root + "/onnx/espcn-x2.safetensors")
+        XCTAssertNotEqual(r.code, 0)
+        XCTAssertTrue(r.stderr.contains("needs a plugin.yaml naming it"), r.stderr)
+    }
+
     func testDenoiseAndTheDefaultPreset() throws {
         try requireModels()
         let out = dir + "/d.png"
