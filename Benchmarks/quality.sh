@@ -7,3 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release >/dev/null
 python3 Benchmarks/quality.py sr --scale 2 --model restore-sr-x2
+python3 Benchmarks/quality.py sr --scale 4 --model restore-sr-x4
