@@ -13,10 +13,12 @@ param, src, dst = sys.argv[1:4]
 threads = int(sys.argv[4]) if len(sys.argv) > 4 else 2
 pad = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 img = np.asarray(Image.open(src).convert("RGB"), dtype=np.float32).transpose(2, 0, 1) / 255
+h, w = img.shape[1:]
 if pad:
     img = np.pad(img, ((0, 0), (pad, pad), (pad, pad)), mode="edge")
-    extra = (-img.shape[1]) % 4, (-img.shape[2]) % 4   # cunet: sizes multiple of 4
-    img = np.pad(img, ((0, 0), (0, extra[0]), (0, extra[1])), mode="edge")
+    if "cunet" in param:   # its U-Net wants sizes that are multiples of 4 (cropped off below)
+        extra = (-img.shape[1]) % 4, (-img.shape[2]) % 4
+        img = np.pad(img, ((0, 0), (0, extra[0]), (0, extra[1])), mode="edge")
 net = ncnn.Net()
 net.opt.use_vulkan_compute = False
 net.opt.num_threads = threads
@@ -28,5 +30,7 @@ img = np.ascontiguousarray(img)   # ncnn.Mat wraps this memory: keep it alive
 ex.input(names[0][0], ncnn.Mat(img))
 ret, out = ex.extract(names[1][0])
 assert ret == 0
-out = np.clip(np.array(out), 0, 1)
+out = np.array(out)
+scale = round(out.shape[1] / (img.shape[1] - 2 * pad))
+out = np.clip(out[:, : h * scale, : w * scale], 0, 1)
 Image.fromarray((out.transpose(1, 2, 0) * 255 + 0.5).astype(np.uint8)).save(dst)

@@ -8,6 +8,7 @@ struct Info: ParsableCommand {
 
     @Argument(help: "Image file.") var file: String
     @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var common: CommonOptions
 
     func run() throws {
         let report = try FileReport(path: file)

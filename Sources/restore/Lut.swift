@@ -49,6 +49,7 @@ struct Lut: ParsableCommand {
         @Argument(help: "Output LUT (.cube, .3dl, .spi1d, .spi3d, .csp, or .png/.tif for a Hald image).") var output: String
         @Option(help: "Resample to this size (3D: points per axis; 1D: entries).") var size: Int?
         @Flag(help: "Overwrite an existing output.") var force = false
+        @OptionGroup var common: CommonOptions
 
         func validate() throws {
             if let s = size, !(2...256).contains(s) && !(LUTFormat.fromExtension(of: output) == .spi1d && (2...65536).contains(s)) {
@@ -65,6 +66,7 @@ struct Lut: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "info", abstract: "Describe a LUT: format, kind, size, domain, title.")
         @Argument(help: "The LUT file.") var lut: String
         @Flag(help: "Print one JSON object.") var json = false
+        @OptionGroup var common: CommonOptions
         func run() throws {
             let r = try LUTReport(path: lut)
             print(json ? r.json : r.text)

@@ -49,7 +49,8 @@ struct RestoreCommand: ParsableCommand {
     }
 }
 
-/// Options every subcommand takes.
+/// Options every subcommand takes (`--config` is accepted everywhere, so scripts can pass it
+/// uniformly; commands that use no plugins ignore it).
 struct CommonOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores, or $RESTORE_THREADS).")
     var threads: Int?

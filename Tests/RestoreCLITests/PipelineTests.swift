@@ -89,6 +89,24 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(meanOut / meanIn, 1, accuracy: 0.03, "the network ran in sRGB and the result went back to Adobe RGB")
     }
 
+    func testEveryFamilyMatchesTheNCNNToolWithinOneLevel() throws {
+        // Tests/Fixtures/make_nn_image_goldens.sh: the ncnn runtime with each tool's pre/post-
+        // processing on a 40×40 photo crop; restore's 8-bit output must be within one level.
+        try requireModels()
+        let dirIn = Fixtures.root + "/nn/images"
+        for (command, id) in [("upscale", "realesr-animevideov3-x2"), ("upscale", "realesrgan-x4plus-anime"),
+                              ("upscale", "waifu2x-upconv7-photo-noise1-scale2"), ("upscale", "waifu2x-cunet-noise0-scale2"),
+                              ("denoise", "waifu2x-cunet-noise2")] {
+            let out = dir + "/\(id).png"
+            let r = try cli.restore(command, dirIn + "/input.png", out, "--model", id, "--depth", "8")
+            XCTAssertEqual(r.code, 0, r.stderr)
+            let ours = try ImageFiles.read(path: out), golden = try ImageFiles.read(path: dirIn + "/\(id).png")
+            XCTAssertEqual([ours.width, ours.height], [golden.width, golden.height], id)
+            let worst = zip(ours.samples, golden.samples).map { abs(($0 - $1) * 255).rounded() }.max() ?? 99
+            XCTAssertLessThanOrEqual(worst, 1, "\(id): \(worst) levels from the ncnn tool's output")
+        }
+    }
+
     func testOwnAndONNXModelsThroughTheCLI() throws {
         // Our shipped ×2 model is the default for --scale 2 (no third-party models needed).
         let out = dir + "/own.png"

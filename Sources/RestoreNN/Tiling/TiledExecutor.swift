@@ -118,8 +118,11 @@ public struct TiledExecutor: Sendable {
 
     /// The input window a tile reads (may extend past the image: edge pixels repeat there).
     private func window(_ a: Int, _ b: Int, n: Int, plan: TilePlan) -> (start: Int, end: Int) {
+        // Context beyond the network's own border only where a neighbour tile is: at the
+        // image's edges an unpadded network sees exactly its border of repeated pixels, as
+        // when the waifu2x tools run it on the whole image.
         let m = plan.halo + plan.blend + plan.shrink
-        var start = a - m, end = b + m
+        var start = a - (a == 0 ? plan.shrink : m), end = b + (b == n ? plan.shrink : m)
         if plan.shrink == 0 {  // zero-padding networks see the true border, as in a whole-image run
             start = Swift.max(start, 0); end = Swift.min(end, n)
         }
