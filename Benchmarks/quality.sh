@@ -8,3 +8,4 @@ cd "$(dirname "$0")/.."
 swift build -c release >/dev/null
 python3 Benchmarks/quality.py sr --scale 2 --model restore-sr-x2
 python3 Benchmarks/quality.py sr --scale 4 --model restore-sr-x4
+python3 Benchmarks/quality.py denoise --model restore-denoise   # BM3D takes ~5 minutes here

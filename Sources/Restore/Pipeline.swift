@@ -172,7 +172,11 @@ public struct DenoiseStage: Sendable {
         let ranged = candidates.filter { $0.manifest?.noiseRange != nil }
         let pick: ModelChoice?
         if explicit || ranged.isEmpty { pick = candidates.first }
-        else { pick = ranged.first { $0.manifest!.noiseRange!.contains(s) } ?? (s > ranged.map { $0.manifest!.noiseRange!.upperBound }.max()! ? ranged.last : nil) }
+        else {
+            // The plugin whose range holds σ; above every range, the strongest; below, none.
+            let strongest = ranged.max { $0.manifest!.noiseRange!.upperBound < $1.manifest!.noiseRange!.upperBound }!
+            pick = ranged.first { $0.manifest!.noiseRange!.contains(s) } ?? (s > strongest.manifest!.noiseRange!.upperBound ? strongest : nil)
+        }
         guard let pick else { return (nil, "\(shown): clean enough, not denoised") }
         return (try pick.stage(name: "denoise", scale: 1, tiling: tiling, threads: threads), "\(shown): \(pick.label)")
     }
