@@ -396,19 +396,13 @@ struct GlobalAveragePoolLayer: Layer {
     var acceptsBlocked: Bool { true }
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
         let x = inputs[0]
-        if x.blocked {
-            let b = Tensor.block, p = x.plane
-            var sums = [Float](repeating: 0, count: (x.c + b - 1) / b * b)
-            x.data.withUnsafeBufferPointer { d in
-                for block in 0..<(sums.count / b) { for i in 0..<p { for l in 0..<b { sums[block * b + l] += d[(block * p + i) * b + l] } } }
-            }
-            return [Tensor(c: x.c, h: 1, w: 1, data: (0..<x.c).map { sums[$0] / Float(p) })]
+        // Runs of `lanes` floats per pixel: 1 per plane (plain) or a block's (blocked).
+        let lanes = x.blocked ? Tensor.block : 1, p = x.plane
+        var sums = [Float](repeating: 0, count: x.data.count / p)
+        x.data.withUnsafeBufferPointer { d in
+            for run in 0..<(sums.count / lanes) { for i in 0..<p { for l in 0..<lanes { sums[run * lanes + l] += d[(run * p + i) * lanes + l] } } }
         }
-        return [Tensor(c: x.c, h: 1, w: 1, data: (0..<x.c).map { c in
-            var s: Float = 0
-            for i in 0..<x.plane { s += x.data[c * x.plane + i] }
-            return s / Float(x.plane)
-        })]
+        return [Tensor(c: x.c, h: 1, w: 1, data: (0..<x.c).map { sums[$0] / Float(p) })]
     }
 }
 
