@@ -9,17 +9,15 @@ Plugins/restore-denoise/golden.{in,out}.f32 (4-channel input: RGB + σ/255 plane
 """
 import argparse
 import os
-import random
 import sys
-import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import split, load_rgb, psnr  # noqa: E402
 from restore_training.models import DnCNN  # noqa: E402
+from restore_training.loop import train, export  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--steps", type=int, default=4000)
@@ -34,7 +32,7 @@ args = ap.parse_args()
 
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 torch.set_num_threads(args.threads)
-random.seed(args.seed); np.random.seed(args.seed); torch.manual_seed(args.seed)
+torch.manual_seed(args.seed)
 device = "cuda" if torch.cuda.is_available() else "cpu"
 train_files, val_files = split()
 print(f"{len(train_files)} training photos, {len(val_files)} held out; device {device}", flush=True)
@@ -60,59 +58,28 @@ def batch(rng):
 
 
 model = DnCNN(features=args.features, depth=args.depth, noise_map=True).to(device)
-opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, args.steps, eta_min=args.lr / 50)
-ckpt = os.path.join(repo, ".cache", "train", "denoise.pt")
-os.makedirs(os.path.dirname(ckpt), exist_ok=True)
-step = 0
-if os.path.exists(ckpt):
-    st = torch.load(ckpt, map_location=device)
-    model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"]); sched.load_state_dict(st["sched"]); step = st["step"]
-    print(f"resumed at step {step}", flush=True)
-rng = random.Random(args.seed * 1000 + step)
 
 
 def validate():
-    """RGB PSNR (8-bit, clipped noisy input) at σ 15/25/50 with fixed seeds, 256² centre crops."""
-    model.eval()
+    """RGB PSNR (8-bit, clipped noisy input) at σ 15/25/50 with fixed seeds, 256² centre crops
+    (the loop calls it in eval mode without gradients)."""
     out = {}
-    with torch.no_grad():
-        for sigma in (15, 25, 50):
-            scores = []
-            for i, p in enumerate(val_files):
-                im = np.asarray(load_rgb(p, 768)).astype(np.float64)
-                h, w = im.shape[:2]
-                im = im[(h - 256) // 2:(h - 256) // 2 + 256, (w - 256) // 2:(w - 256) // 2 + 256]
-                noisy = np.clip(im + np.random.default_rng(1000 * sigma + i).standard_normal(im.shape) * sigma, 0, 255)
-                x = torch.from_numpy(np.concatenate([noisy.transpose(2, 0, 1) / 255, np.full((1,) + noisy.shape[:2], sigma / 255)]).astype(np.float32))
-                d = model(x[None].to(device)).clamp(0, 1)[0].cpu().numpy().transpose(1, 2, 0)
-                scores.append(psnr(np.round(d * 255), im))
-            out[sigma] = float(np.mean(scores))
-    model.train()
-    return out
+    for sigma in (15, 25, 50):
+        scores = []
+        for i, p in enumerate(val_files):
+            im = np.asarray(load_rgb(p, 768)).astype(np.float64)
+            h, w = im.shape[:2]
+            im = im[(h - 256) // 2:(h - 256) // 2 + 256, (w - 256) // 2:(w - 256) // 2 + 256]
+            noisy = np.clip(im + np.random.default_rng(1000 * sigma + i).standard_normal(im.shape) * sigma, 0, 255)
+            x = torch.from_numpy(np.concatenate([noisy.transpose(2, 0, 1) / 255, np.full((1,) + noisy.shape[:2], sigma / 255)]).astype(np.float32))
+            d = model(x[None].to(device)).clamp(0, 1)[0].cpu().numpy().transpose(1, 2, 0)
+            scores.append(psnr(np.round(d * 255), im))
+        out[sigma] = float(np.mean(scores))
+    return {k: round(v, 2) for k, v in out.items()}
 
 
-t0 = time.time()
-model.train()
-while step < args.steps:
-    x, y = batch(rng)
-    loss = F.mse_loss(model(x), y)
-    opt.zero_grad(); loss.backward(); opt.step(); sched.step(); step += 1
-    if step % 100 == 0:
-        print(f"step {step}/{args.steps} loss {loss.item():.6f} {time.time() - t0:.0f}s", flush=True)
-    if step % 1000 == 0 or step == args.steps:
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step}, ckpt)
-        print("validation PSNR (256² crops):", {k: round(v, 2) for k, v in validate().items()}, flush=True)
-
-out = os.path.join(repo, "Plugins", "restore-denoise")
-os.makedirs(out, exist_ok=True)
-model = model.cpu().eval()
-save_file({k: v.contiguous() for k, v in model.state_dict().items()}, os.path.join(out, "weights.safetensors"))
-g = torch.Generator().manual_seed(1)
-x = torch.rand((1, 4, 24, 24), generator=g)
-x[:, 3] = 25 / 255
-with torch.no_grad():
-    y = model(x)
-x[0].numpy().astype("<f4").tofile(os.path.join(out, "golden.in.f32"))
-y[0].numpy().astype("<f4").tofile(os.path.join(out, "golden.out.f32"))
-print(f"exported {out}: {sum(p.numel() for p in model.parameters())} parameters", flush=True)
+train(model, batch, validate, F.mse_loss, steps=args.steps, lr=args.lr, seed=args.seed,
+      checkpoint=os.path.join(repo, ".cache", "train", "denoise.pt"), device=device)
+golden = torch.rand((1, 4, 24, 24), generator=torch.Generator().manual_seed(1))
+golden[:, 3] = 25 / 255
+export(model, os.path.join(repo, "Plugins", "restore-denoise"), golden)

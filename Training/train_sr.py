@@ -11,17 +11,15 @@ Swift test checks that restore reproduces PyTorch.
 """
 import argparse
 import os
-import random
 import sys
-import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import split, load_rgb, bicubic_down, crop_to_multiple, to_array, y_channel, psnr  # noqa: E402
 from restore_training.models import SRVGGNetCompact  # noqa: E402
+from restore_training.loop import train, export  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--scale", type=int, default=2)
@@ -37,7 +35,7 @@ args = ap.parse_args()
 
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 torch.set_num_threads(args.threads)
-random.seed(args.seed); np.random.seed(args.seed); torch.manual_seed(args.seed)
+torch.manual_seed(args.seed)
 device = "cuda" if torch.cuda.is_available() else "cpu"
 s = args.scale
 train_files, val_files = split()
@@ -67,59 +65,26 @@ def batch(rng):
 
 
 model = SRVGGNetCompact(num_feat=args.features, num_conv=args.convs, upscale=s).to(device)
-opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, args.steps, eta_min=args.lr / 50)
-ckpt = os.path.join(repo, ".cache", "train", f"sr-x{s}.pt")
-os.makedirs(os.path.dirname(ckpt), exist_ok=True)
-step = 0
-if os.path.exists(ckpt):
-    st = torch.load(ckpt, map_location=device)
-    model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"]); sched.load_state_dict(st["sched"]); step = st["step"]
-    print(f"resumed at step {step}", flush=True)
-rng = random.Random(args.seed * 1000 + step)
 
 
 def validate():
-    """Y-PSNR (scale pixels shaved) of the model and of bicubic on the held-out photos."""
+    """Y-PSNR (scale pixels shaved) of the model and of bicubic on the held-out photos (the
+    loop calls it in eval mode without gradients)."""
     from PIL import Image
-    model.eval()
     ours, bic = [], []
-    with torch.no_grad():
-        for p in val_files:
-            h = crop_to_multiple(load_rgb(p, 768), s)
-            l = bicubic_down(h, s)
-            out = model(torch.from_numpy(to_array(l))[None].to(device)).clamp(0, 1)[0].cpu().numpy()
-            out = np.round(out.transpose(1, 2, 0) * 255)
-            ref = np.asarray(h, dtype=np.float64)
-            up = np.asarray(l.resize(h.size, Image.BICUBIC), dtype=np.float64)
-            cut = (slice(s, -s), slice(s, -s))
-            ours.append(psnr(y_channel(out)[cut], y_channel(ref)[cut])); bic.append(psnr(y_channel(up)[cut], y_channel(ref)[cut]))
-    model.train()
-    return float(np.mean(ours)), float(np.mean(bic))
+    for p in val_files:
+        h = crop_to_multiple(load_rgb(p, 768), s)
+        l = bicubic_down(h, s)
+        out = model(torch.from_numpy(to_array(l))[None].to(device)).clamp(0, 1)[0].cpu().numpy()
+        out = np.round(out.transpose(1, 2, 0) * 255)
+        ref = np.asarray(h, dtype=np.float64)
+        up = np.asarray(l.resize(h.size, Image.BICUBIC), dtype=np.float64)
+        cut = (slice(s, -s), slice(s, -s))
+        ours.append(psnr(y_channel(out)[cut], y_channel(ref)[cut])); bic.append(psnr(y_channel(up)[cut], y_channel(ref)[cut]))
+    o, b = float(np.mean(ours)), float(np.mean(bic))
+    return f"Y-PSNR model {o:.2f} dB, bicubic {b:.2f} dB (+{o - b:.2f})"
 
 
-t0 = time.time()
-model.train()
-while step < args.steps:
-    x, y = batch(rng)
-    loss = F.l1_loss(model(x), y)
-    opt.zero_grad(); loss.backward(); opt.step(); sched.step(); step += 1
-    if step % 100 == 0:
-        print(f"step {step}/{args.steps} loss {loss.item():.4f} {time.time() - t0:.0f}s", flush=True)
-    if step % 1000 == 0 or step == args.steps:
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step}, ckpt)
-        o, b = validate()
-        print(f"validation Y-PSNR: model {o:.2f} dB, bicubic {b:.2f} dB (+{o - b:.2f})", flush=True)
-
-out = os.path.join(repo, "Plugins", f"restore-sr-x{s}")
-os.makedirs(out, exist_ok=True)
-model = model.cpu().eval()
-save_file({k: v.contiguous() for k, v in model.state_dict().items()}, os.path.join(out, "weights.safetensors"))
-g = torch.Generator().manual_seed(1)
-x = torch.rand((1, 3, 24, 24), generator=g)
-with torch.no_grad():
-    y = model(x)
-x[0].numpy().astype("<f4").tofile(os.path.join(out, "golden.in.f32"))
-y[0].numpy().astype("<f4").tofile(os.path.join(out, "golden.out.f32"))
-params = sum(p.numel() for p in model.parameters())
-print(f"exported {out}: {params} parameters", flush=True)
+train(model, batch, validate, F.l1_loss, steps=args.steps, lr=args.lr, seed=args.seed,
+      checkpoint=os.path.join(repo, ".cache", "train", f"sr-x{s}.pt"), device=device)
+export(model, os.path.join(repo, "Plugins", f"restore-sr-x{s}"), torch.rand((1, 3, 24, 24), generator=torch.Generator().manual_seed(1)))

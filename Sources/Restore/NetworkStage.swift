@@ -42,10 +42,11 @@ public struct NetworkStage: Sendable {
         let there = profile.isEquivalent(to: netProfile) ? nil : try ColorTransform(from: profile, to: netProfile, intent: .relative)
         let back = profile.isEquivalent(to: netProfile) ? nil : try ColorTransform(from: netProfile, to: profile, intent: .relative)
 
-        var work = image
-        if image.colorChannels != colorIn {  // a gray image for an RGB network (or the reverse)
-            guard image.colorChannels == 1 || colorIn == 1 else { throw OptionError("\(name): cannot feed a \(image.colorChannels)-channel image to this network") }
+        // Same channel count, or a gray image for an RGB network (repeated, averaged back).
+        guard image.colorChannels == colorIn || (image.colorChannels == 1 && colorIn == 3) else {
+            throw OptionError(path: executor.network.path, "\(name): a \(colorIn)-channel network cannot process a \(image.colorChannels)-channel image")
         }
+        var work = image
         if let there { try there.apply(&work, threads: threads) }
         if work.colorChannels != colorIn { work = Self.replicatingGray(work, to: colorIn) }
         var input = Tensor(c: colorIn, h: work.height, w: work.width,
@@ -80,7 +81,7 @@ public struct NetworkStage: Sendable {
         image = out
     }
 
-    /// A 1-channel image repeated into 3 channels.
+    /// A 1-channel image repeated into `channels`.
     static func replicatingGray(_ image: Image, to channels: Int) -> Image {
         let n = image.planeSize
         var s = [Float](); s.reserveCapacity((channels + (image.hasAlpha ? 1 : 0)) * n)

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -151,6 +152,25 @@ public struct DenoiseStage: Sendable {
     public var candidates: [ModelChoice]
     public var explicit: Bool
     public var tiling: TilingOptions
+    /// Networks loaded so far, by candidate: a stage reused over many images (frames, a
+    /// library caller) loads and probes each model once.
+    private let loaded = LoadedNetworks()
+
+    public init(sigma: Sigma, candidates: [ModelChoice], explicit: Bool, tiling: TilingOptions) {
+        self.sigma = sigma; self.candidates = candidates; self.explicit = explicit; self.tiling = tiling
+    }
+
+    private final class LoadedNetworks: @unchecked Sendable {
+        private var stages: [String: NetworkStage] = [:]
+        private let lock = NSLock()
+        func stage(_ choice: ModelChoice, tiling: TilingOptions, threads: Int) throws -> NetworkStage {
+            lock.lock(); defer { lock.unlock() }
+            if let s = stages[choice.path] { return s }
+            let s = try choice.stage(name: "denoise", scale: 1, tiling: tiling, threads: threads)
+            stages[choice.path] = s
+            return s
+        }
+    }
 
     /// The network stage for `image` (nil: nothing to do) and a note saying why.
     public func resolve(for image: Image, threads: Int) throws -> (NetworkStage?, String) {
@@ -164,7 +184,7 @@ public struct DenoiseStage: Sendable {
             return (nil, "\(shown); no denoise plugin installed (see Plugins/README.md, or bash Tools/fetch_models.sh): not denoised")
         }
         if let nb = candidates.first(where: { $0.manifest?.parameters.contains { $0.name == "sigma" } == true }) {
-            var stage = try nb.stage(name: "denoise", scale: 1, tiling: tiling, threads: threads)
+            var stage = try loaded.stage(nb, tiling: tiling, threads: threads)
             let range = nb.manifest!.parameters.first { $0.name == "sigma" }!.range ?? 0...255
             stage.extraPlanes = [Float(Swift.min(Swift.max(s, range.lowerBound), range.upperBound) / 255)]
             return (stage, "\(shown): \(nb.label)")
@@ -178,7 +198,7 @@ public struct DenoiseStage: Sendable {
             pick = ranged.first { $0.manifest!.noiseRange!.contains(s) } ?? (s > strongest.manifest!.noiseRange!.upperBound ? strongest : nil)
         }
         guard let pick else { return (nil, "\(shown): clean enough, not denoised") }
-        return (try pick.stage(name: "denoise", scale: 1, tiling: tiling, threads: threads), "\(shown): \(pick.label)")
+        return (try loaded.stage(pick, tiling: tiling, threads: threads), "\(shown): \(pick.label)")
     }
 }
 
@@ -224,9 +244,10 @@ extension RestoreEnvironment {
             }
             return .network(try choice.stage(name: "upscale", scale: scale, tiling: tiling, threads: threads))
         case .lut:
-            guard let file = step.settings["file"] ?? step.plugin.map({ try? registry.plugin($0, for: .lut) })??.files["lut"] else {
-                throw OptionError(path: step.path, "lut: needs 'file' (or a lut plugin)")
-            }
+            let file: String
+            if let f = step.settings["file"] { file = f }
+            else if let id = step.plugin { file = try registry.plugin(id, for: .lut).files["lut"]! }
+            else { throw OptionError(path: step.path, "lut: needs 'file' (or 'plugin', a lut plugin)") }
             var o = LUTApplyOptions()
             o.space = step.settings["space"]
             if let s = try number("strength") { o.strength = Float(s) }

@@ -22,6 +22,13 @@ public struct Tensor: Sendable, Equatable {
     public var count: Int { c * h * w }
     public var shape: String { "\(c)x\(h)x\(w)" }
 
+    /// A tensor over `data` in the blocked layout (channels padded to whole blocks).
+    init(blockedC c: Int, h: Int, w: Int, data: [Float]) {
+        precondition(data.count == (c + Tensor.block - 1) / Tensor.block * Tensor.block * h * w, "blocked tensor data does not match its shape")
+        self.c = c; self.h = h; self.w = w; self.data = data
+        blocked = true
+    }
+
     /// A tensor in the blocked layout (internal to the oneDNN backend).
     init(blockedC c: Int, h: Int, w: Int) {
         self.c = c; self.h = h; self.w = w

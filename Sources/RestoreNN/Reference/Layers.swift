@@ -358,11 +358,8 @@ struct ConcatLayer: Layer {
         let inputs = sameLayout(inputs, whole: true)
         let h = inputs[0].h, w = inputs[0].w
         for t in inputs where t.h != h || t.w != w { throw shapeError("inputs \(inputs.map(\.shape)) differ in size") }
-        var out = Tensor(c: 0, h: h, w: w)
-        out.c = inputs.reduce(0) { $0 + $1.c }
-        out.data = inputs.flatMap(\.data)
-        out.blocked = inputs[0].blocked
-        return [out]
+        let c = inputs.reduce(0) { $0 + $1.c }, data = Array(inputs.map(\.data).joined())
+        return [inputs[0].blocked ? Tensor(blockedC: c, h: h, w: w, data: data) : Tensor(c: c, h: h, w: w, data: data)]
     }
 }
 
