@@ -33,6 +33,27 @@ def load_rgb(path, max_side=None):
     return im
 
 
+def centre_crop(a, side):
+    """The centre side×side crop of an (H, W, C) array."""
+    h, w = a.shape[:2]
+    return a[(h - side) // 2:(h - side) // 2 + side, (w - side) // 2:(w - side) // 2 + side]
+
+
+def denoise_photos(pack=None, max_side=1024):
+    """The denoiser's data as uint8 (H, W, 3) arrays: training photos (long side ≤ max_side)
+    and the 256² centre crops of the held-out photos (long side 768 first) it validates on —
+    from .cache/photos, or from a file written by pack_photos.py (to carry to a GPU machine)."""
+    if pack:
+        z = np.load(pack)
+        def part(prefix):
+            keys = [k for k in z.files if k.startswith(prefix)]
+            return [z[k] for k in sorted(keys, key=lambda k: int(k[len(prefix):]))]
+        return part("train_"), part("val_")
+    train, val = split()
+    return ([np.asarray(load_rgb(p, max_side)) for p in train],
+            [centre_crop(np.asarray(load_rgb(p, 768)), 256) for p in val])
+
+
 def crop_to_multiple(im, m):
     return im.crop((0, 0, im.width - im.width % m, im.height - im.height % m))
 

@@ -1,6 +1,6 @@
 """ONNX models exported from PyTorch, with PyTorch's own output on a fixed input, for
 restore's ONNX importer tests (Tests/Fixtures/onnx/), and the same weights as .safetensors
-(architectures srvgg, espcn, dncnn) for the safetensors importer. Random-initialised weights (seeded):
+(architectures srvgg, espcn, dncnn, unet) for the safetensors importer. Random-initialised weights (seeded):
 the point is the graph and the numbers, not the quality.
 
 Run: pip install torch onnx safetensors && python3 Training/make_onnx_goldens.py
@@ -14,7 +14,7 @@ import torch
 from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from restore_training.models import SRVGGNetCompact, ESPCN, DnCNN  # noqa: E402
+from restore_training.models import SRVGGNetCompact, ESPCN, DnCNN, UNet  # noqa: E402
 
 here = os.path.dirname(os.path.abspath(__file__))
 out = os.path.join(os.path.dirname(here), "Tests", "Fixtures", "onnx")
@@ -24,6 +24,7 @@ CASES = [  # name, model, input channels, size
     ("srvgg-x4", lambda: SRVGGNetCompact(num_feat=32, num_conv=6, upscale=4), 3, 20),
     ("espcn-x2", lambda: ESPCN(scale=2), 3, 24),
     ("dncnn-noisemap", lambda: DnCNN(features=32, depth=8, noise_map=True), 4, 26),
+    ("unet-noisemap", lambda: UNet(features=(8, 16, 32), blocks=(1, 2, 1), noise_map=True), 4, 28),
 ]
 rows = []
 for name, make, cin, size in CASES:
@@ -33,7 +34,7 @@ for name, make, cin, size in CASES:
     yy, xx = torch.meshgrid(torch.linspace(0, 1, size), torch.linspace(0, 1, size), indexing="ij")
     x = torch.stack([0.5 + 0.4 * torch.sin(6 * xx + 2 * k) * torch.cos(4 * yy - k) for k in range(cin)])[None]
     x = (x + 0.05 * torch.randn(x.shape, generator=g)).clamp(0, 1)
-    if name.startswith("dncnn"):
+    if name.endswith("noisemap"):
         x[:, 3] = 25 / 255  # the noise-level plane
     with torch.no_grad():
         y = model(x)

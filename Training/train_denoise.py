@@ -1,11 +1,13 @@
-"""Trains restore's own non-blind denoiser (DnCNN with a noise-level input plane, FFDNet-style:
-one model for σ 0–75) on the training photos with additive white Gaussian noise, and exports
-the weights for Plugins/restore-denoise/.
+"""Trains restore's own non-blind denoiser (a residual U-Net, or DnCNN, with a noise-level input
+plane, FFDNet/DRUNet-style: one model for σ 0–75) on the training photos with additive white
+Gaussian noise, clipped and rounded to 8 bits as in the evaluation, and exports the weights for
+Plugins/restore-denoise/.
 
 Run (CPU or GPU; resumable — rerun the same command to continue from the checkpoint):
-  python3 Training/train_denoise.py --steps 4000
-Writes .cache/train/denoise.pt, Plugins/restore-denoise/weights.safetensors and a golden pair
-Plugins/restore-denoise/golden.{in,out}.f32 (4-channel input: RGB + σ/255 plane).
+  python3 Training/train_denoise.py --steps 6000
+Writes .cache/train/denoise-<arch>.pt, Plugins/restore-denoise/weights.safetensors (float16)
+and a golden pair Plugins/restore-denoise/golden.{in,out}.f32 (4-channel input: RGB + σ/255
+plane; the output is computed with the float16-rounded weights).
 """
 import argparse
 import os
@@ -15,28 +17,31 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import split, load_rgb, psnr  # noqa: E402
-from restore_training.models import DnCNN  # noqa: E402
+from data import denoise_photos, psnr  # noqa: E402
+from restore_training.models import DnCNN, UNet  # noqa: E402
 from restore_training.loop import train, export  # noqa: E402
 
 ap = argparse.ArgumentParser()
-ap.add_argument("--steps", type=int, default=4000)
-ap.add_argument("--batch", type=int, default=16)
-ap.add_argument("--patch", type=int, default=64)
-ap.add_argument("--features", type=int, default=32)
-ap.add_argument("--depth", type=int, default=12)
-ap.add_argument("--lr", type=float, default=1e-3)
+ap.add_argument("--arch", choices=["unet", "dncnn"], default="unet")
+ap.add_argument("--steps", type=int, default=6000)
+ap.add_argument("--batch", type=int, default=8)
+ap.add_argument("--patch", type=int, default=128)
+ap.add_argument("--features", type=int, nargs="+", default=[32, 64, 128, 256],
+                help="U-Net: features per level; DnCNN: one width")
+ap.add_argument("--blocks", type=int, nargs="+", default=[1, 1, 2, 2], help="U-Net: residual blocks per level")
+ap.add_argument("--depth", type=int, default=12, help="DnCNN: convolutions")
+ap.add_argument("--lr", type=float, default=5e-4)
 ap.add_argument("--seed", type=int, default=0)
 ap.add_argument("--threads", type=int, default=os.cpu_count())
+ap.add_argument("--pack", help="photos packed by pack_photos.py instead of .cache/photos")
 args = ap.parse_args()
 
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
 device = "cuda" if torch.cuda.is_available() else "cpu"
-train_files, val_files = split()
-print(f"{len(train_files)} training photos, {len(val_files)} held out; device {device}", flush=True)
-photos = [np.asarray(load_rgb(p, 1024)) for p in train_files]
+photos, val_crops = denoise_photos(args.pack)
+print(f"{len(photos)} training photos, {len(val_crops)} held out; device {device}", flush=True)
 
 
 def batch(rng):
@@ -52,12 +57,16 @@ def batch(rng):
         if rng.random() < 0.5: c = c.transpose(1, 0, 2)
         clean = np.ascontiguousarray(c).astype(np.float32).transpose(2, 0, 1) / 255
         sigma = rng.uniform(0, 75) / 255
-        noisy = clean + np.random.default_rng(rng.randrange(1 << 30)).standard_normal(clean.shape).astype(np.float32) * sigma
+        noise = np.random.default_rng(rng.randrange(1 << 30)).standard_normal(clean.shape).astype(np.float32) * sigma
+        noisy = np.round(np.clip(clean + noise, 0, 1) * 255) / 255  # what an 8-bit noisy photo holds
         xs.append(np.concatenate([noisy, np.full((1, p, p), sigma, np.float32)])); ys.append(clean)
     return torch.from_numpy(np.stack(xs)).to(device), torch.from_numpy(np.stack(ys)).to(device)
 
 
-model = DnCNN(features=args.features, depth=args.depth, noise_map=True).to(device)
+if args.arch == "unet":
+    model = UNet(features=tuple(args.features), blocks=tuple(args.blocks), noise_map=True).to(device)
+else:
+    model = DnCNN(features=args.features[0], depth=args.depth, noise_map=True).to(device)
 
 
 def validate():
@@ -66,11 +75,9 @@ def validate():
     out = {}
     for sigma in (15, 25, 50):
         scores = []
-        for i, p in enumerate(val_files):
-            im = np.asarray(load_rgb(p, 768)).astype(np.float64)
-            h, w = im.shape[:2]
-            im = im[(h - 256) // 2:(h - 256) // 2 + 256, (w - 256) // 2:(w - 256) // 2 + 256]
-            noisy = np.clip(im + np.random.default_rng(1000 * sigma + i).standard_normal(im.shape) * sigma, 0, 255)
+        for i, crop in enumerate(val_crops):
+            im = crop.astype(np.float64)
+            noisy = np.round(np.clip(im + np.random.default_rng(1000 * sigma + i).standard_normal(im.shape) * sigma, 0, 255))
             x = torch.from_numpy(np.concatenate([noisy.transpose(2, 0, 1) / 255, np.full((1,) + noisy.shape[:2], sigma / 255)]).astype(np.float32))
             d = model(x[None].to(device)).clamp(0, 1)[0].cpu().numpy().transpose(1, 2, 0)
             scores.append(psnr(np.round(d * 255), im))
@@ -79,7 +86,7 @@ def validate():
 
 
 train(model, batch, validate, F.mse_loss, steps=args.steps, lr=args.lr, seed=args.seed,
-      checkpoint=os.path.join(repo, ".cache", "train", "denoise.pt"), device=device)
+      checkpoint=os.path.join(repo, ".cache", "train", f"denoise-{args.arch}.pt"), device=device)
 golden = torch.rand((1, 4, 24, 24), generator=torch.Generator().manual_seed(1))
 golden[:, 3] = 25 / 255
-export(model, os.path.join(repo, "Plugins", "restore-denoise"), golden)
+export(model, os.path.join(repo, "Plugins", "restore-denoise"), golden, half=True)

@@ -4,7 +4,7 @@ import RestoreTestSupport
 import XCTest
 
 /// ONNX models exported from PyTorch (Training/make_onnx_goldens.py: SRVGGNetCompact ×4,
-/// ESPCN ×2, a DnCNN with a noise-level plane), and the same weights as .safetensors built by
+/// ESPCN ×2, a DnCNN and a three-level residual U-Net with a noise-level plane), and the same weights as .safetensors built by
 /// our architectures, run by both backends against PyTorch's own output: max |Δ| ≤ 1e-4.
 /// The files are small and committed.
 final class ONNXTests: XCTestCase {
@@ -14,7 +14,7 @@ final class ONNXTests: XCTestCase {
     func testPyTorchExportsMatchPyTorch() throws {
         let rows = try String(contentsOfFile: Self.dir + "/manifest.tsv", encoding: .utf8)
             .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
-        XCTAssertEqual(rows.count, 3)
+        XCTAssertEqual(rows.count, 4)
         for r in rows {
             let input = Tensor(c: Int(r[1])!, h: Int(r[2])!, w: Int(r[3])!, data: try Fixtures.floats(Self.dir + "/\(r[0]).in.f32"))
             let expected = try Fixtures.floats(Self.dir + "/\(r[0]).out.f32")
@@ -35,6 +35,7 @@ final class ONNXTests: XCTestCase {
             let g = try TiledExecutor(network: try LayerGraph(onnx: Self.dir + "/\(r[0]).onnx")).geometry
             XCTAssertEqual(g.scale, Int(r[5])! / Int(r[2])!, r[0])
             XCTAssertEqual(g.inChannels, Int(r[1])!, r[0])
+            XCTAssertEqual(g.alignment, r[0].hasPrefix("unet") ? 4 : 1, "\(r[0]): two 2×2 stride-2 steps down need sides in multiples of 4")
         }
     }
 

@@ -66,6 +66,25 @@ final class TilingTests: XCTestCase {
         }
     }
 
+    func testUNetTilesSampleTheWholeImageGrid() throws {
+        // A three-level U-Net (two stride-2 steps: sides in multiples of 4) on a 37×53 image:
+        // tiles of any size start on the whole image's 4-pixel grid and pad their ends as the
+        // whole image does, so with the halo covering the field nothing changes.
+        let path = Fixtures.root + "/onnx/unet-noisemap.safetensors"
+        let exec = try TiledExecutor(network: try LayerGraph(safetensors: path, architecture: .unet))
+        XCTAssertEqual(exec.geometry.alignment, 4)
+        let input = image(h: 37, w: 53), sigma: [Float] = [25 / 255]
+        var whole = TilingOptions(); whole.tile = 1000
+        let reference = try exec.run(input, extraPlanes: sigma, options: whole)
+        XCTAssertEqual([reference.c, reference.h, reference.w], [3, 37, 53])
+        for tile in [13, 16, 22] {
+            var o = TilingOptions(); o.tile = tile
+            XCTAssertTrue(exec.plan(width: 53, height: 37, options: o).exact)
+            let tiled = try exec.run(input, extraPlanes: sigma, options: o)
+            XCTAssertLessThanOrEqual(maxAbsDifference(tiled.data, reference.data), 1e-5, "tile \(tile)")
+        }
+    }
+
     func testWaifu2xBordersRepeatTheEdgePixels() throws {
         // waifu2x pads the whole image with its edge pixels by the network's border before
         // running it: one run on that padded image must equal our tiled run.

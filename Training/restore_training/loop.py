@@ -37,12 +37,16 @@ def train(model, make_batch, validate, loss_fn, *, steps, lr, seed, checkpoint, 
             model.train()
 
 
-def export(model, folder, golden_input):
-    """Writes folder/weights.safetensors and the golden pair folder/golden.{in,out}.f32 (CHW
-    float32 little-endian) that restore's tests reproduce."""
+def export(model, folder, golden_input, half=False):
+    """Writes folder/weights.safetensors (float16 with `half`: the model's weights are rounded
+    first, so the golden output is what the stored weights compute) and the golden pair
+    folder/golden.{in,out}.f32 (CHW float32 little-endian) that restore's tests reproduce."""
     os.makedirs(folder, exist_ok=True)
     model = model.cpu().eval()
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, os.path.join(folder, "weights.safetensors"))
+    if half:
+        model = model.half().float()
+    dtype = torch.float16 if half else torch.float32
+    save_file({k: v.to(dtype).contiguous() for k, v in model.state_dict().items()}, os.path.join(folder, "weights.safetensors"))
     with torch.no_grad():
         y = model(golden_input)
     golden_input[0].numpy().astype("<f4").tofile(os.path.join(folder, "golden.in.f32"))

@@ -58,3 +58,51 @@ class DnCNN(nn.Module):
 
     def forward(self, x):
         return x[:, : self.channels] - self.body(x)
+
+
+class ResBlock(nn.Module):
+    """conv 3×3 + ReLU + conv 3×3, added to the input. Keys: c1/c2.weight/bias."""
+
+    def __init__(self, features):
+        super().__init__()
+        self.c1 = nn.Conv2d(features, features, 3, 1, 1)
+        self.c2 = nn.Conv2d(features, features, 3, 1, 1)
+
+    def forward(self, x):
+        return x + self.c2(F.relu(self.c1(x)))
+
+
+class UNet(nn.Module):
+    """A compact DRUNet-style residual U-Net denoiser with a noise-level input plane.
+
+    head conv 3×3 (channels+1 → f0); at each level i < L-1: `blocks[i]` ResBlocks, then a 2×2
+    stride-2 convolution down to f(i+1); the bottom level: `blocks[L-1]` ResBlocks; going up: a
+    2×2 stride-2 transposed convolution to f(i), added to the skip from the way down, then
+    `blocks[i]` ResBlocks; tail conv 3×3 (f0 → channels) predicts the noise, subtracted from
+    the input's colour channels. Input sides must be multiples of 2^(L-1).
+    Keys: head, tail, down.{i}, up.{i} (.weight/.bias), enc.{i}.{j}.c{1,2}, dec.{i}.{j}.c{1,2},
+    bottom.{j}.c{1,2}."""
+
+    def __init__(self, channels=3, features=(32, 64, 128), blocks=(1, 1, 2), noise_map=True):
+        super().__init__()
+        self.channels = channels
+        L = len(features)
+        self.head = nn.Conv2d(channels + (1 if noise_map else 0), features[0], 3, 1, 1)
+        self.enc = nn.ModuleList(nn.Sequential(*[ResBlock(features[i]) for _ in range(blocks[i])]) for i in range(L - 1))
+        self.down = nn.ModuleList(nn.Conv2d(features[i], features[i + 1], 2, 2) for i in range(L - 1))
+        self.bottom = nn.Sequential(*[ResBlock(features[-1]) for _ in range(blocks[-1])])
+        self.up = nn.ModuleList(nn.ConvTranspose2d(features[i + 1], features[i], 2, 2) for i in range(L - 1))
+        self.dec = nn.ModuleList(nn.Sequential(*[ResBlock(features[i]) for _ in range(blocks[i])]) for i in range(L - 1))
+        self.tail = nn.Conv2d(features[0], channels, 3, 1, 1)
+
+    def forward(self, x):
+        h = self.head(x)
+        skips = []
+        for enc, down in zip(self.enc, self.down):
+            h = enc(h)
+            skips.append(h)
+            h = down(h)
+        h = self.bottom(h)
+        for i in reversed(range(len(self.up))):
+            h = self.dec[i](self.up[i](h) + skips[i])
+        return x[:, : self.channels] - self.tail(h)

@@ -54,8 +54,9 @@ extension Network {
             // shape inference alone accepts sizes that pooling then floors away.
             var found: (alignment: Int, scale: Int, shrink: Int, first: (size: Int, out: BlobInfo, peak: Int))?
             search: for alignment in [1, 2, 4, 8] { for phase in 0..<alignment {
+                // Every size of the class must run (a U-Net refuses the others outright).
                 let sizes = valid.filter { $0.size % alignment == phase }
-                guard sizes.count >= 2 else { continue }
+                guard sizes.count >= 2, sizes.count == (64..<80).count(where: { $0 % alignment == phase }) else { continue }
                 let (a, b) = (sizes[0], sizes[1])
                 let step = b.out.h - a.out.h
                 guard step > 0, step % (b.size - a.size) == 0 else { continue }

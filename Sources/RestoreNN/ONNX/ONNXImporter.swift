@@ -138,10 +138,8 @@ struct ONNXImporter {
                                      padL: pads[1], padR: pads[3], padT: pads[0], padB: pads[2], weights: w.values, bias: bias, activation: activation)
                 return ConvolutionLayer(spec: s, g: g, padValue: 0)
             }
-            // ConvTranspose weights are [in][out][kh][kw]; ours [out][in][kh][kw].
             let (inC, outC, taps) = (w.dims[0], w.dims[1], k[0] * k[1])
-            var t = [Float](repeating: 0, count: w.values.count)
-            for i in 0..<inC { for o in 0..<outC { for q in 0..<taps { t[(o * inC + i) * taps + q] = w.values[(i * outC + o) * taps + q] } } }
+            let t = ConvGeometry.transposedWeights(w.values, inC: inC, outC: outC, taps: taps)
             let op = ints(n, "output_padding", [0, 0])
             let g = ConvGeometry(outC: outC, kw: k[1], kh: k[0], dw: d[1], dh: d[0], sw: st[1], sh: st[0],
                                  padL: pads[1], padR: pads[3], padT: pads[0], padB: pads[2], weights: t, bias: bias, activation: activation)

@@ -49,6 +49,13 @@ struct ConvGeometry: Sendable {
     let activation: Activation
     var inC: Int { weights.count / (outC * kh * kw) }
 
+    /// PyTorch/ONNX transposed-convolution weights, [in][out][kh][kw], in our [out][in][kh][kw] order.
+    static func transposedWeights(_ w: [Float], inC: Int, outC: Int, taps: Int) -> [Float] {
+        var t = [Float](repeating: 0, count: w.count)
+        for i in 0..<inC { for o in 0..<outC { for q in 0..<taps { t[(o * inC + i) * taps + q] = w[(i * outC + o) * taps + q] } } }
+        return t
+    }
+
     /// Throws unless `x` has the input channels the weights expect.
     func check(_ x: Tensor, for layer: some Layer) throws(NNError) {
         guard x.c == inC else { throw layer.shapeError("expects \(inC) input channels, got \(x.shape)") }

@@ -65,6 +65,11 @@ public enum Architecture: String, Sendable, CaseIterable {
     /// DnCNN: conv + ReLU blocks predicting the noise, subtracted from the input's colour
     /// channels; an extra input channel is a noise-level plane (non-blind, FFDNet-style).
     case dncnn
+    /// A residual U-Net (DRUNet-style): head conv; per level residual blocks (conv, ReLU,
+    /// conv, plus the input), 2×2 stride-2 convolutions down and transposed convolutions up,
+    /// skips added; a tail conv predicting the noise, subtracted from the colour channels.
+    /// Sides must be multiples of 2^(levels − 1) (the tiler pads to them).
+    case unet
 }
 
 extension LayerGraph {
@@ -78,16 +83,56 @@ extension LayerGraph {
             line += 1
             return NCNNLayerSpec(type: type, name: name, inputs: inputs, outputs: [output], params: [:], line: line)
         }
-        func conv(_ key: String, _ input: String, _ output: String, activation: Activation = .none) throws(NNError) -> Int {
+        /// A same-padded convolution, or with `stride` > 1 an unpadded stride × stride one
+        /// (a U-Net's way down); returns its output channels.
+        @discardableResult
+        func conv(_ key: String, _ input: String, _ output: String, activation: Activation = .none, stride: Int = 1) throws(NNError) -> Int {
             let w = try file.tensor(key + ".weight", rank: 4), b = try file.tensor(key + ".bias", rank: 1)
             let (outC, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-            guard b.shape == [outC], kh % 2 == 1, kw % 2 == 1 else {
-                throw NNError(path: path, reason: .badWeights, detail: "'\(key)': weights \(w.shape) and bias \(b.shape) are not a same-padded convolution")
+            let fits = stride == 1 ? kh % 2 == 1 && kw % 2 == 1 : kh == stride && kw == stride
+            guard b.shape == [outC], fits else {
+                let what = stride == 1 ? "a same-padded convolution" : "a \(stride)×\(stride) stride-\(stride) convolution"
+                throw NNError(path: path, reason: .badWeights, detail: "'\(key)': weights \(w.shape) and bias \(b.shape) are not \(what)")
             }
-            let g = ConvGeometry(outC: outC, kw: kw, kh: kh, dw: 1, dh: 1, sw: 1, sh: 1, padL: kw / 2, padR: kw / 2, padT: kh / 2, padB: kh / 2,
+            let p = stride == 1 ? (kw / 2, kh / 2) : (0, 0)
+            let g = ConvGeometry(outC: outC, kw: kw, kh: kh, dw: 1, dh: 1, sw: stride, sh: stride, padL: p.0, padR: p.0, padT: p.1, padB: p.1,
                                  weights: w.values, bias: b.values, activation: activation)
             layers.append(ConvolutionLayer(spec: spec("Convolution", key, [input], output), g: g, padValue: 0))
             return outC
+        }
+        /// A stride × stride transposed convolution with a stride × stride kernel (a U-Net's way up).
+        func deconv(_ key: String, _ input: String, _ output: String, stride: Int) throws(NNError) {
+            let w = try file.tensor(key + ".weight", rank: 4), b = try file.tensor(key + ".bias", rank: 1)
+            let (inC, outC, kh, kw) = (w.shape[0], w.shape[1], w.shape[2], w.shape[3])
+            guard b.shape == [outC], kh == stride, kw == stride else {
+                throw NNError(path: path, reason: .badWeights, detail: "'\(key)': weights \(w.shape) and bias \(b.shape) are not a \(stride)×\(stride) stride-\(stride) transposed convolution")
+            }
+            let g = ConvGeometry(outC: outC, kw: kw, kh: kh, dw: 1, dh: 1, sw: stride, sh: stride, padL: 0, padR: 0, padT: 0, padB: 0,
+                                 weights: ConvGeometry.transposedWeights(w.values, inC: inC, outC: outC, taps: kh * kw),
+                                 bias: b.values, activation: .none)
+            layers.append(DeconvolutionLayer(spec: spec("Deconvolution", key, [input], output), g: g, outPadR: 0, outPadB: 0))
+        }
+        /// Residual blocks `prefix`.0, .1, … (c1, ReLU, c2, plus the block's input); returns the last blob.
+        func resBlocks(_ prefix: String, _ input: String) throws(NNError) -> String {
+            var blob = input, j = 0
+            while file.tensors["\(prefix).\(j).c1.weight"] != nil {
+                let key = "\(prefix).\(j)"
+                try conv(key + ".c1", blob, key + ".c1", activation: .relu)
+                try conv(key + ".c2", key + ".c1", key + ".c2")
+                layers.append(BinaryOpLayer(spec: spec("BinaryOp", key, [blob, key + ".c2"], key), op: 0, withScalar: false, b: 0))
+                blob = key; j += 1
+            }
+            return blob
+        }
+        /// output = the input's first `outC` channels − `noise` (the residual denoisers).
+        func subtractNoise(_ noise: String, outC: Int, inC: Int) throws(NNError) {
+            guard outC <= inC else { throw NNError(path: path, reason: .badWeights, detail: "the last convolution has \(outC) channels for a \(inC)-channel input") }
+            var image = "input"
+            if outC < inC {
+                layers.append(SliceLayer(spec: spec("Slice", "colour", ["input"], "colour"), channels: (0, Int64(outC)), rows: nil, columns: nil))
+                image = "colour"
+            }
+            layers.append(BinaryOpLayer(spec: spec("BinaryOp", "residual", [image, noise], "output"), op: 1, withScalar: false, b: 0))
         }
         func convKeys() -> [Int] {
             file.tensors.keys.compactMap { k -> Int? in
@@ -121,8 +166,8 @@ extension LayerGraph {
             layers.append(BinaryOpLayer(spec: spec("BinaryOp", "add", ["shuffled", "base"], "output"), op: 0, withScalar: false, b: 0))
         case .espcn:
             inC = try file.tensor("c1.weight", rank: 4).shape[1]
-            _ = try conv("c1", "input", "c1", activation: .relu)
-            _ = try conv("c2", "c1", "c2", activation: .relu)
+            try conv("c1", "input", "c1", activation: .relu)
+            try conv("c2", "c1", "c2", activation: .relu)
             let outC = try conv("c3", "c2", "c3")
             let r = Int(Double(outC / inC).squareRoot())
             guard r * r * inC == outC else { throw NNError(path: path, reason: .badWeights, detail: "c3's \(outC) channels are not \(inC)·scale²") }
@@ -136,13 +181,26 @@ extension LayerGraph {
                 outC = try conv("body.\(k)", blob, "c\(k)", activation: k == last ? .none : .relu)
                 blob = "c\(k)"
             }
-            guard outC <= inC else { throw NNError(path: path, reason: .badWeights, detail: "the last convolution has \(outC) channels for a \(inC)-channel input") }
-            var image = "input"
-            if outC < inC {
-                layers.append(SliceLayer(spec: spec("Slice", "colour", ["input"], "colour"), channels: (0, Int64(outC)), rows: nil, columns: nil))
-                image = "colour"
+            try subtractNoise(blob, outC: outC, inC: inC)
+        case .unet:
+            inC = try file.tensor("head.weight", rank: 4).shape[1]
+            try conv("head", "input", "head")
+            var levels = 0
+            while file.tensors["down.\(levels).weight"] != nil { levels += 1 }
+            var blob = "head", skips: [String] = []
+            for i in 0..<levels {
+                skips.append(try resBlocks("enc.\(i)", blob))
+                try conv("down.\(i)", skips[i], "down.\(i)", stride: 2)
+                blob = "down.\(i)"
             }
-            layers.append(BinaryOpLayer(spec: spec("BinaryOp", "residual", [image, blob], "output"), op: 1, withScalar: false, b: 0))
+            blob = try resBlocks("bottom", blob)
+            for i in (0..<levels).reversed() {
+                try deconv("up.\(i)", blob, "up.\(i)", stride: 2)
+                layers.append(BinaryOpLayer(spec: spec("BinaryOp", "skip.\(i)", ["up.\(i)", skips[i]], "skip.\(i)"), op: 0, withScalar: false, b: 0))
+                blob = try resBlocks("dec.\(i)", "skip.\(i)")
+            }
+            let outC = try conv("tail", blob, "tail")
+            try subtractNoise("tail", outC: outC, inC: inC)
         }
         self.init(layers: layers, inputBlob: "input", outputBlob: "output", path: path, backend: backend, threads: threads)
     }

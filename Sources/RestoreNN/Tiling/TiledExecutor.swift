@@ -125,11 +125,14 @@ public struct TiledExecutor: Sendable {
         var start = a - (a == 0 ? plan.shrink : m), end = b + (b == n ? plan.shrink : m)
         if plan.shrink == 0 {  // zero-padding networks see the true border, as in a whole-image run
             start = Swift.max(start, 0); end = Swift.min(end, n)
+            // and a U-Net's stride-2 steps sample the same grid as in a whole-image run
+            start -= start % geometry.alignment
         }
         var extra = geometry.acceptedSize(atLeast: end - start) - (end - start)
         if plan.shrink == 0 {  // widen inside the image first
             let right = Swift.min(extra, Swift.max(0, n - end)); end += right; extra -= right
-            let left = Swift.min(extra, Swift.max(0, start)); start -= left; extra -= left
+            let a = geometry.alignment, left = Swift.min(extra, Swift.max(0, start)) / a * a
+            start -= left; extra -= left
         }
         return (start, end + extra)
     }
