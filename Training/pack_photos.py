@@ -2,8 +2,8 @@
 validation crops) into one compressed .npz, to carry to a GPU machine where the photos are not
 (the device tool carries ≤ 64 MiB per call). The photos come from .cache/photos.
 
-Run: python3 Training/pack_photos.py .cache/train/photos-512.npz --max-side 512
-Then, there: python3 Training/train_denoise.py --pack .cache/train/photos-512.npz --batch 32 --steps 100000
+Run: python3 Training/pack_photos.py .cache/train/photos-448.npz --max-side 448
+Then, there: python3 Training/train_denoise.py --pack .cache/train/photos-448.npz --batch 32 --steps 100000
 """
 import argparse
 import os
@@ -15,7 +15,7 @@ from data import denoise_photos  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("out")
-ap.add_argument("--max-side", type=int, default=512)
+ap.add_argument("--max-side", type=int, default=448)
 args = ap.parse_args()
 train, val = denoise_photos(max_side=args.max_side)
 np.savez_compressed(args.out, **{f"train_{i}": a for i, a in enumerate(train)}, **{f"val_{i}": a for i, a in enumerate(val)})

@@ -102,7 +102,7 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
     nonisolated(unsafe) static var allowWinograd = getenv("RESTORE_WINOGRAD").map { String(cString: $0) != "0" } ?? true
 
     private func compile(h: Int, w: Int, blockedInput: Bool) -> Compiled? {
-        // (not for narrow outputs: a 32→3 tail ran 15× slower than direct)
+        // (not for narrow outputs: a 32→3 tail ran 3× slower than direct)
         let winogradShape = !deconvolution && g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1
             && g.outC >= Tensor.block
         if Self.allowWinograd && winogradShape && blockedInput,
