@@ -5,7 +5,9 @@ Plugins/restore-denoise/.
 
 Run (CPU or GPU; resumable — rerun the same command to continue from the checkpoint):
   python3 Training/train_denoise.py --steps 6000
-Writes .cache/train/denoise-<arch>.pt, Plugins/restore-denoise/weights.safetensors (float16)
+  python3 Training/train_denoise.py --init .cache/train/denoise-unet.pt --stage=-psnr --loss psnr --lr 1e-4 --steps 1000
+(the second stage fine-tunes on mean PSNR, which weighs the low σ the MSE stage under-serves).
+Writes .cache/train/denoise-<arch><stage>.pt, Plugins/restore-denoise/weights.safetensors (float16)
 and a golden pair Plugins/restore-denoise/golden.{in,out}.f32 (4-channel input: RGB + σ/255
 plane; the output is computed with the float16-rounded weights).
 """
@@ -34,6 +36,10 @@ ap.add_argument("--lr", type=float, default=5e-4)
 ap.add_argument("--seed", type=int, default=0)
 ap.add_argument("--threads", type=int, default=os.cpu_count())
 ap.add_argument("--pack", help="photos packed by pack_photos.py instead of .cache/photos")
+ap.add_argument("--loss", choices=["mse", "psnr"], default="mse",
+                help="psnr: the mean over the batch of log MSE, i.e. mean PSNR, which weighs low σ as much as high σ")
+ap.add_argument("--init", help="start from this checkpoint's weights (a fine-tuning stage; fresh optimiser and schedule)")
+ap.add_argument("--stage", default="", help="checkpoint name suffix for a further stage")
 args = ap.parse_args()
 
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -85,8 +91,15 @@ def validate():
     return {k: round(v, 2) for k, v in out.items()}
 
 
-train(model, batch, validate, F.mse_loss, steps=args.steps, lr=args.lr, seed=args.seed,
-      checkpoint=os.path.join(repo, ".cache", "train", f"denoise-{args.arch}.pt"), device=device)
+def psnr_loss(out, target):
+    return torch.log10(((out - target) ** 2).mean(dim=(1, 2, 3)) + 1e-10).mean()
+
+
+if args.init:
+    model.load_state_dict(torch.load(args.init, map_location=device)["model"])
+    print(f"weights from {args.init}", flush=True)
+train(model, batch, validate, psnr_loss if args.loss == "psnr" else F.mse_loss, steps=args.steps, lr=args.lr, seed=args.seed,
+      checkpoint=os.path.join(repo, ".cache", "train", f"denoise-{args.arch}{args.stage}.pt"), device=device)
 golden = torch.rand((1, 4, 24, 24), generator=torch.Generator().manual_seed(1))
 golden[:, 3] = 25 / 255
 export(model, os.path.join(repo, "Plugins", "restore-denoise"), golden, half=True)

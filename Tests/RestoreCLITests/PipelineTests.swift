@@ -181,6 +181,24 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(scores["auto"]!, scores["25"]!, accuracy: 0.3, "--sigma auto against the true σ")
     }
 
+    func testNoiseEstimateLeavesClippedPixelsOut() {
+        // Half the image near white (most of its noisy pixels clip at 255), half mid-grey;
+        // σ 25 in 8-bit levels. Counting the clipped half read σ ≈ 19.
+        var state: UInt64 = 7
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return (Double(state >> 11) + 0.5) / Double(1 << 53)
+        }
+        let (w, h) = (256, 256)
+        var image = Image(width: w, height: h, colorChannels: 3, hasAlpha: false)
+        for i in image.samples.indices {
+            let clean = i % w < w / 2 ? 250.0 : 128.0
+            let n = (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform())
+            image.samples[i] = Float(min(max((clean + 25 * n).rounded(), 0), 255) / 255)
+        }
+        XCTAssertEqual(NoiseEstimate.sigma(of: image), 25, accuracy: 1.5)
+    }
+
     func testConfigPresetsAndNativePluginsThroughTheCLI() throws {
         // A studio config: its own plugin folder (a LUT plugin) and a preset using it and the
         // bundled native vignette.
