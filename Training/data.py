@@ -54,6 +54,19 @@ def denoise_photos(pack=None, max_side=1024):
             [centre_crop(np.asarray(load_rgb(p, 768)), 256) for p in val])
 
 
+def random_crop(im, side, rng, vflip=True):
+    """A random side×side crop of an (H, W, C) uint8 array, flipped left-right, (with `vflip`)
+    upside down and transposed at random; None when the photo is smaller than `side`."""
+    if im.shape[0] < side or im.shape[1] < side:
+        return None
+    y0, x0 = rng.randrange(im.shape[0] - side + 1), rng.randrange(im.shape[1] - side + 1)
+    c = im[y0:y0 + side, x0:x0 + side]
+    if rng.random() < 0.5: c = c[:, ::-1]
+    if vflip and rng.random() < 0.5: c = c[::-1]
+    if rng.random() < 0.5: c = c.transpose(1, 0, 2)
+    return np.ascontiguousarray(c)
+
+
 def crop_to_multiple(im, m):
     return im.crop((0, 0, im.width - im.width % m, im.height - im.height % m))
 

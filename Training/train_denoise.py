@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import denoise_photos, psnr  # noqa: E402
+from data import denoise_photos, random_crop, psnr  # noqa: E402
 from restore_training.models import DnCNN, UNet  # noqa: E402
 from restore_training.loop import train, export  # noqa: E402
 
@@ -54,14 +54,10 @@ def batch(rng):
     p = args.patch
     xs, ys = [], []
     while len(ys) < args.batch:
-        im = photos[rng.randrange(len(photos))]
-        if im.shape[0] < p or im.shape[1] < p:
+        c = random_crop(photos[rng.randrange(len(photos))], p, rng, vflip=False)
+        if c is None:
             continue
-        y0, x0 = rng.randrange(im.shape[0] - p + 1), rng.randrange(im.shape[1] - p + 1)
-        c = im[y0:y0 + p, x0:x0 + p]
-        if rng.random() < 0.5: c = c[:, ::-1]
-        if rng.random() < 0.5: c = c.transpose(1, 0, 2)
-        clean = np.ascontiguousarray(c).astype(np.float32).transpose(2, 0, 1) / 255
+        clean = c.astype(np.float32).transpose(2, 0, 1) / 255
         sigma = rng.uniform(0, 75) / 255
         noise = np.random.default_rng(rng.randrange(1 << 30)).standard_normal(clean.shape).astype(np.float32) * sigma
         noisy = np.round(np.clip(clean + noise, 0, 1) * 255) / 255  # what an 8-bit noisy photo holds

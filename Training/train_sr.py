@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import split, load_rgb, bicubic_down, crop_to_multiple, to_array, y_channel, psnr  # noqa: E402
+from data import split, load_rgb, random_crop, bicubic_down, crop_to_multiple, to_array, y_channel, psnr  # noqa: E402
 from restore_training.models import SRVGGNetCompact  # noqa: E402
 from restore_training.loop import train, export  # noqa: E402
 
@@ -51,15 +51,10 @@ def batch(rng):
     hs = args.patch * s
     xs, ys = [], []
     for _ in range(args.batch):
-        im = hr[rng.randrange(len(hr))]
-        if im.shape[0] < hs or im.shape[1] < hs:
+        c = random_crop(hr[rng.randrange(len(hr))], hs, rng)
+        if c is None:
             continue
-        y0, x0 = rng.randrange(im.shape[0] - hs + 1), rng.randrange(im.shape[1] - hs + 1)
-        c = im[y0:y0 + hs, x0:x0 + hs]
-        if rng.random() < 0.5: c = c[:, ::-1]
-        if rng.random() < 0.5: c = c[::-1]
-        if rng.random() < 0.5: c = c.transpose(1, 0, 2)
-        c = Image.fromarray(np.ascontiguousarray(c))
+        c = Image.fromarray(c)
         xs.append(to_array(bicubic_down(c, s))); ys.append(to_array(c))
     return torch.from_numpy(np.stack(xs)).to(device), torch.from_numpy(np.stack(ys)).to(device)
 

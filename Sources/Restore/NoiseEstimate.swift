@@ -23,9 +23,11 @@ public enum NoiseEstimate {
                     k += 1
                     if k % step != 0 { continue }
                     let i = y * w + x
-                    let v = [p[i - w - 1], p[i - w], p[i - w + 1], p[i - 1], p[i], p[i + 1], p[i + w - 1], p[i + w], p[i + w + 1]]
-                    let r = abs(v[0] - 2 * v[1] + v[2] - 2 * v[3] + 4 * v[4] - 2 * v[5] + v[6] - 2 * v[7] + v[8])
-                    if v.contains(where: { $0 <= 0 || $0 >= 1 }) { clipped.append(r) } else { responses.append(r) }
+                    var lo = Float.infinity, hi = -Float.infinity
+                    for o in stride(from: i - w, through: i + w, by: w) { for d in -1...1 { lo = Swift.min(lo, p[o + d]); hi = Swift.max(hi, p[o + d]) } }
+                    let r = abs(p[i - w - 1] - 2 * p[i - w] + p[i - w + 1] - 2 * p[i - 1] + 4 * p[i] - 2 * p[i + 1]
+                        + p[i + w - 1] - 2 * p[i + w] + p[i + w + 1])
+                    if lo <= 0 || hi >= 1 { clipped.append(r) } else { responses.append(r) }
                 } }
                 if responses.count < Swift.max(64, (responses.count + clipped.count) / 20) { responses += clipped }
                 responses.sort()
