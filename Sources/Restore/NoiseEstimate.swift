@@ -2,9 +2,11 @@
 /// mask (Immerkær's, whose response to noise of σ has deviation 6σ), which edges and texture
 /// barely move because the median ignores them. Per colour channel (noise is independent per
 /// channel: a luma mix would hide a third of it), the median of the channels' estimates.
-/// Masks touching a clipped value (≤ 0 or ≥ 1) are left out, unless they are nearly all of
-/// the image (> 95 %): clipping shrinks the noise (σ 50 read as 45, and as 36 on a photo with large
-/// highlights), and a denoiser told too small a σ leaves noise behind.
+/// Clipping shrinks the noise (σ 50 read as 45, and as 36 on a photo with large highlights),
+/// and a denoiser told too small a σ leaves noise behind. So masks touching a clipped value
+/// (≤ 0 or ≥ 1) are left out, then, with that first estimate σ₁, masks whose mean lies within
+/// 2σ₁ of 0 or 1, where the noise is truncated even though nothing clipped (σ 50 then reads
+/// ≈ 48) — each step only while at least 5 % of the masks remain.
 public enum NoiseEstimate {
     /// σ in 8-bit levels (0…255 scale) of `image`'s colour values.
     public static func sigma(of image: Image) -> Double {
@@ -16,25 +18,36 @@ public enum NoiseEstimate {
         image.samples.withUnsafeBufferPointer { s in
             for c in 0..<image.colorChannels {
                 let p = s.baseAddress! + c * n
-                var responses: [Float] = [], clipped: [Float] = []
+                var responses: [Float] = [], means: [Float] = [], clipped: [Float] = []
                 responses.reserveCapacity((w - 2) * (h - 2) / step + 1)
+                means.reserveCapacity((w - 2) * (h - 2) / step + 1)
                 var k = 0
                 for y in 1..<(h - 1) { for x in 1..<(w - 1) {
                     k += 1
                     if k % step != 0 { continue }
                     let i = y * w + x
-                    var lo = Float.infinity, hi = -Float.infinity
-                    for o in stride(from: i - w, through: i + w, by: w) { for d in -1...1 { lo = Swift.min(lo, p[o + d]); hi = Swift.max(hi, p[o + d]) } }
+                    var lo = Float.infinity, hi = -Float.infinity, sum: Float = 0
+                    for o in stride(from: i - w, through: i + w, by: w) {
+                        for d in -1...1 { lo = Swift.min(lo, p[o + d]); hi = Swift.max(hi, p[o + d]); sum += p[o + d] }
+                    }
                     let r = abs(p[i - w - 1] - 2 * p[i - w] + p[i - w + 1] - 2 * p[i - 1] + 4 * p[i] - 2 * p[i + 1]
                         + p[i + w - 1] - 2 * p[i + w] + p[i + w + 1])
-                    if lo <= 0 || hi >= 1 { clipped.append(r) } else { responses.append(r) }
+                    if lo <= 0 || hi >= 1 { clipped.append(r) } else { responses.append(r); means.append(sum / 9) }
                 } }
-                if responses.count < Swift.max(64, (responses.count + clipped.count) / 20) { responses += clipped }
-                responses.sort()
-                estimates.append(Double(responses[responses.count / 2]) * 255 / (0.6745 * 6))
+                let enough = Swift.max(64, (responses.count + clipped.count) / 20)
+                if responses.count < enough { estimates.append(medianSigma(responses + clipped)); continue }
+                let first = medianSigma(responses), margin = Float(2 * first / 255)
+                let inner = zip(responses, means).filter { $0.1 > margin && $0.1 < 1 - margin }.map(\.0)
+                estimates.append(inner.count < enough ? first : medianSigma(inner))
             }
         }
         estimates.sort()
         return estimates[estimates.count / 2]
+    }
+
+    /// σ (8-bit levels) from the mask's absolute responses: their median / (0.6745 · 6).
+    private static func medianSigma(_ responses: [Float]) -> Double {
+        let sorted = responses.sorted()
+        return Double(sorted[sorted.count / 2]) * 255 / (0.6745 * 6)
     }
 }
