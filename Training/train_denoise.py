@@ -38,7 +38,8 @@ ap.add_argument("--threads", type=int, default=os.cpu_count())
 ap.add_argument("--pack", help="photos packed by pack_photos.py instead of .cache/photos")
 ap.add_argument("--loss", choices=["mse", "psnr"], default="mse",
                 help="psnr: the mean over the batch of log MSE, i.e. mean PSNR, which weighs low σ as much as high σ")
-ap.add_argument("--init", help="start from this checkpoint's weights (a fine-tuning stage; fresh optimiser and schedule)")
+ap.add_argument("--init", help="start from this checkpoint's (or .safetensors file's) weights: a further stage, "
+                "with a fresh optimiser and schedule")
 ap.add_argument("--stage", default="", help="checkpoint name suffix for a further stage")
 args = ap.parse_args()
 
@@ -91,7 +92,10 @@ def psnr_loss(out, target):
     return torch.log10(((out - target) ** 2).mean(dim=(1, 2, 3)) + 1e-10).mean()
 
 
-if args.init:
+if args.init and args.init.endswith(".safetensors"):  # the shipped weights: continue from them on a fresh machine
+    from safetensors.torch import load_file
+    model.load_state_dict({k: v.float() for k, v in load_file(args.init).items()})
+elif args.init:
     model.load_state_dict(torch.load(args.init, map_location=device)["model"])
     print(f"weights from {args.init}", flush=True)
 train(model, batch, validate, psnr_loss if args.loss == "psnr" else F.mse_loss, steps=args.steps, lr=args.lr, seed=args.seed,
