@@ -26,7 +26,7 @@ from PIL import Image
 from scipy.ndimage import gaussian_filter
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Training"))
-from data import split, load_rgb, crop_to_multiple, bicubic_down, y_channel, psnr  # noqa: E402
+from data import split, load_rgb, centre_crop, noisy_8bit, crop_to_multiple, bicubic_down, y_channel, psnr  # noqa: E402
 
 
 def ssim(a, b):
@@ -75,10 +75,8 @@ def denoise(args):
             rows = {k: [] for k in ("restore", "restore auto", "BM3D", "OpenCV NLM")}
             times = {k: 0.0 for k in rows}
             for i, p in enumerate(val):
-                im = np.asarray(load_rgb(p, 768))
-                h, w = im.shape[:2]
-                clean = im[(h - 256) // 2:(h - 256) // 2 + 256, (w - 256) // 2:(w - 256) // 2 + 256].astype(np.float64)
-                noisy = np.clip(np.round(clean + np.random.default_rng(1000 * sigma + i).standard_normal(clean.shape) * sigma), 0, 255).astype(np.uint8)
+                clean = centre_crop(np.asarray(load_rgb(p, 768)), 256).astype(np.float64)
+                noisy = noisy_8bit(clean, sigma, 1000 * sigma + i).astype(np.uint8)
                 src = os.path.join(tmp, f"{sigma}-{i}.png")
                 Image.fromarray(noisy).save(src)
                 for key, s in (("restore", str(sigma)), ("restore auto", "auto")):

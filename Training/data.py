@@ -39,6 +39,12 @@ def centre_crop(a, side):
     return a[(h - side) // 2:(h - side) // 2 + side, (w - side) // 2:(w - side) // 2 + side]
 
 
+def noisy_8bit(clean, sigma, seed):
+    """`clean` (0..255 floats) plus Gaussian noise of `sigma` levels drawn with `seed`,
+    rounded and clipped to 0..255 as an 8-bit noisy photo holds it (the evaluation protocol)."""
+    return np.clip(np.round(clean + np.random.default_rng(seed).standard_normal(clean.shape) * sigma), 0, 255)
+
+
 def denoise_photos(pack=None, max_side=1024):
     """The denoiser's data as uint8 (H, W, 3) arrays: training photos (long side ≤ max_side)
     and the 256² centre crops of the held-out photos (long side 768 first) it validates on —

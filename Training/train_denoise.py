@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import denoise_photos, random_crop, psnr  # noqa: E402
+from data import denoise_photos, random_crop, noisy_8bit, psnr  # noqa: E402
 from restore_training.models import DnCNN, UNet  # noqa: E402
 from restore_training.loop import train, export  # noqa: E402
 
@@ -80,7 +80,7 @@ def validate():
         scores = []
         for i, crop in enumerate(val_crops):
             im = crop.astype(np.float64)
-            noisy = np.round(np.clip(im + np.random.default_rng(1000 * sigma + i).standard_normal(im.shape) * sigma, 0, 255))
+            noisy = noisy_8bit(im, sigma, 1000 * sigma + i)
             x = torch.from_numpy(np.concatenate([noisy.transpose(2, 0, 1) / 255, np.full((1,) + noisy.shape[:2], sigma / 255)]).astype(np.float32))
             d = model(x[None].to(device)).clamp(0, 1)[0].cpu().numpy().transpose(1, 2, 0)
             scores.append(psnr(np.round(d * 255), im))
@@ -92,11 +92,12 @@ def psnr_loss(out, target):
     return torch.log10(((out - target) ** 2).mean(dim=(1, 2, 3)) + 1e-10).mean()
 
 
-if args.init and args.init.endswith(".safetensors"):  # the shipped weights: continue from them on a fresh machine
-    from safetensors.torch import load_file
-    model.load_state_dict({k: v.float() for k, v in load_file(args.init).items()})
-elif args.init:
-    model.load_state_dict(torch.load(args.init, map_location=device)["model"])
+if args.init:  # a checkpoint, or the shipped .safetensors (to continue on a fresh machine)
+    if args.init.endswith(".safetensors"):
+        from safetensors.torch import load_file
+        model.load_state_dict({k: v.float() for k, v in load_file(args.init).items()})
+    else:
+        model.load_state_dict(torch.load(args.init, map_location=device)["model"])
     print(f"weights from {args.init}", flush=True)
 train(model, batch, validate, psnr_loss if args.loss == "psnr" else F.mse_loss, steps=args.steps, lr=args.lr, seed=args.seed,
       checkpoint=os.path.join(repo, ".cache", "train", f"denoise-{args.arch}{args.stage}.pt"), device=device)
