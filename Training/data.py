@@ -26,7 +26,11 @@ def split(root=ROOT):
 
 
 def load_rgb(path, max_side=None):
-    im = Image.open(path).convert("RGB")
+    return fit(Image.open(path).convert("RGB"), max_side)
+
+
+def fit(im, max_side):
+    """The PIL image `im` brought down (bicubic) to a long side of `max_side` when it is larger."""
     if max_side and max(im.size) > max_side:  # keep memory and epoch time bounded
         s = max_side / max(im.size)
         im = im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.BICUBIC)
@@ -58,6 +62,18 @@ def denoise_photos(pack=None, max_side=1024):
     train, val = split()
     return ([np.asarray(load_rgb(p, max_side)) for p in train],
             [centre_crop(np.asarray(load_rgb(p, 768)), 256) for p in val])
+
+
+def with_smaller_copies(photos, sides):
+    """`photos` (uint8 (H, W, 3) arrays) plus, for each long side in `sides`, a bicubic copy of
+    every photo larger than it: a scale augmentation (photos come at every scale, and a smaller
+    copy holds more detail per pixel)."""
+    out = list(photos)
+    for side in sides:
+        for a in photos:
+            if max(a.shape[:2]) > side:
+                out.append(np.asarray(fit(Image.fromarray(a), side)))
+    return out
 
 
 def random_crop(im, side, rng, vflip=True):

@@ -1,4 +1,4 @@
-"""Trains restore's own non-blind denoiser (a residual U-Net, or DnCNN, with a noise-level input
+r"""Trains restore's own non-blind denoiser (a residual U-Net, or DnCNN, with a noise-level input
 plane, FFDNet/DRUNet-style: one model for σ 0–75) on the training photos with additive white
 Gaussian noise, clipped and rounded to 8 bits as in the evaluation, and exports the weights for
 Plugins/restore-denoise/.
@@ -6,7 +6,12 @@ Plugins/restore-denoise/.
 Run (CPU or GPU; resumable — rerun the same command to continue from the checkpoint):
   python3 Training/train_denoise.py --steps 6000
   python3 Training/train_denoise.py --init .cache/train/denoise-unet.pt --stage=-psnr --loss psnr --lr 1e-4 --steps 1000
-(the second stage fine-tunes on mean PSNR, which weighs the low σ the MSE stage under-serves).
+  python3 Training/train_denoise.py --init Plugins/restore-denoise/weights.safetensors --stage=-low --loss psnr \
+      --lr 2e-4 --steps 6000 --sigma-focus 5 30 0.5 --extra-sides 768
+  python3 Training/train_denoise.py --init .cache/train/denoise-unet-low.pt --stage=-low2 --loss psnr \
+      --lr 5e-5 --steps 1200 --seed 1 --sigma-focus 5 30 0.5 --extra-sides 768
+(the second stage fine-tunes on mean PSNR, which weighs the low σ the MSE stage under-serves; the
+third and fourth give half the crops σ in [5, 30] and add 768-px copies of the photos).
 Writes .cache/train/denoise-<arch><stage>.pt, Plugins/restore-denoise/weights.safetensors (float16)
 and a golden pair Plugins/restore-denoise/golden.{in,out}.f32 (4-channel input: RGB + σ/255
 plane; the output is computed with the float16-rounded weights).
@@ -19,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import denoise_photos, random_crop, noisy_8bit, psnr  # noqa: E402
+from data import denoise_photos, with_smaller_copies, random_crop, noisy_8bit, psnr  # noqa: E402
 from restore_training.models import DnCNN, UNet  # noqa: E402
 from restore_training.loop import train, export  # noqa: E402
 
@@ -38,6 +43,11 @@ ap.add_argument("--threads", type=int, default=os.cpu_count())
 ap.add_argument("--pack", help="photos packed by pack_photos.py instead of .cache/photos")
 ap.add_argument("--loss", choices=["mse", "psnr"], default="mse",
                 help="psnr: the mean over the batch of log MSE, i.e. mean PSNR, which weighs low σ as much as high σ")
+ap.add_argument("--sigma-focus", type=float, nargs=3, metavar=("LO", "HI", "SHARE"),
+                help="draw σ from [LO, HI] for this SHARE of the crops (the rest from [0, 75]): "
+                "a later stage that gives the low σ, where fine detail must survive, more of the training")
+ap.add_argument("--extra-sides", type=int, nargs="*", default=[],
+                help="also train on bicubic copies of the photos at these long sides (scale augmentation)")
 ap.add_argument("--init", help="start from this checkpoint's (or .safetensors file's) weights: a further stage, "
                 "with a fresh optimiser and schedule")
 ap.add_argument("--stage", default="", help="checkpoint name suffix for a further stage")
@@ -48,6 +58,7 @@ torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
 device = "cuda" if torch.cuda.is_available() else "cpu"
 photos, val_crops = denoise_photos(args.pack)
+photos = with_smaller_copies(photos, args.extra_sides)
 print(f"{len(photos)} training photos, {len(val_crops)} held out; device {device}", flush=True)
 
 
@@ -59,11 +70,13 @@ def batch(rng):
         if c is None:
             continue
         clean = c.astype(np.float32).transpose(2, 0, 1) / 255
-        sigma = rng.uniform(0, 75) / 255
+        lo, hi = args.sigma_focus[:2] if args.sigma_focus and rng.random() < args.sigma_focus[2] else (0, 75)
+        sigma = rng.uniform(lo, hi) / 255
         noise = np.random.default_rng(rng.randrange(1 << 30)).standard_normal(clean.shape).astype(np.float32) * sigma
         noisy = np.round(np.clip(clean + noise, 0, 1) * 255) / 255  # what an 8-bit noisy photo holds
         xs.append(np.concatenate([noisy, np.full((1, p, p), sigma, np.float32)])); ys.append(clean)
-    return torch.from_numpy(np.stack(xs)).to(device), torch.from_numpy(np.stack(ys)).to(device)
+    to = dict(device=device, memory_format=torch.channels_last)  # ~15% faster convolutions on the CPU
+    return torch.from_numpy(np.stack(xs)).to(**to), torch.from_numpy(np.stack(ys)).to(**to)
 
 
 if args.arch == "unet":
@@ -92,6 +105,7 @@ def psnr_loss(out, target):
     return torch.log10(((out - target) ** 2).mean(dim=(1, 2, 3)) + 1e-10).mean()
 
 
+model = model.to(memory_format=torch.channels_last)
 if args.init:  # a checkpoint, or the shipped .safetensors (to continue on a fresh machine)
     if args.init.endswith(".safetensors"):
         from safetensors.torch import load_file
