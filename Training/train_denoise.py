@@ -10,8 +10,10 @@ Run (CPU or GPU; resumable — rerun the same command to continue from the check
       --lr 2e-4 --steps 6000 --sigma-focus 5 30 0.5 --extra-sides 768
   python3 Training/train_denoise.py --init .cache/train/denoise-unet-low.pt --stage=-low2 --loss psnr \
       --lr 5e-5 --steps 1200 --seed 1 --sigma-focus 5 30 0.5 --extra-sides 768
+  python3 Training/train_denoise.py --init .cache/train/denoise-unet-low2.pt --stage=-low3 --loss psnr \
+      --lr 5e-5 --steps 1800 --seed 2 --sigma-focus 5 25 0.6 --extra-sides 768
 (the second stage fine-tunes on mean PSNR, which weighs the low σ the MSE stage under-serves; the
-third and fourth give half the crops σ in [5, 30] and add 768-px copies of the photos).
+later ones give half or more of the crops a low σ and add 768-px copies of the photos).
 Writes .cache/train/denoise-<arch><stage>.pt, Plugins/restore-denoise/weights.safetensors (float16)
 and a golden pair Plugins/restore-denoise/golden.{in,out}.f32 (4-channel input: RGB + σ/255
 plane; the output is computed with the float16-rounded weights).
