@@ -71,12 +71,11 @@ def batch(rng):
         c = random_crop(photos[rng.randrange(len(photos))], p, rng, vflip=False)
         if c is None:
             continue
-        clean = c.astype(np.float32).transpose(2, 0, 1) / 255
+        clean = c.transpose(2, 0, 1).astype(np.float32)
         lo, hi = args.sigma_focus[:2] if args.sigma_focus and rng.random() < args.sigma_focus[2] else (0, 75)
-        sigma = rng.uniform(lo, hi) / 255
-        noise = np.random.default_rng(rng.randrange(1 << 30)).standard_normal(clean.shape).astype(np.float32) * sigma
-        noisy = np.round(np.clip(clean + noise, 0, 1) * 255) / 255  # what an 8-bit noisy photo holds
-        xs.append(np.concatenate([noisy, np.full((1, p, p), sigma, np.float32)])); ys.append(clean)
+        sigma = rng.uniform(lo, hi)
+        noisy = noisy_8bit(clean, sigma, rng.randrange(1 << 30))  # as the evaluation makes it
+        xs.append(np.concatenate([noisy / 255, np.full((1, p, p), sigma / 255)]).astype(np.float32)); ys.append(clean / 255)
     to = dict(device=device, memory_format=torch.channels_last)  # ~15% faster convolutions on the CPU
     return torch.from_numpy(np.stack(xs)).to(**to), torch.from_numpy(np.stack(ys)).to(**to)
 
