@@ -12,6 +12,8 @@ Run (CPU or GPU; resumable — rerun the same command to continue from the check
       --lr 5e-5 --steps 1200 --seed 1 --sigma-focus 5 30 0.5 --extra-sides 768
   python3 Training/train_denoise.py --init .cache/train/denoise-unet-low2.pt --stage=-low3 --loss psnr \
       --lr 5e-5 --steps 1800 --seed 2 --sigma-focus 5 25 0.6 --extra-sides 768
+  python3 Training/train_denoise.py --init .cache/train/denoise-unet-low3.pt --stage=-low4 --loss psnr \
+      --lr 1e-4 --steps 6000 --seed 3 --sigma-focus 5 25 0.6 --extra-sides 768
 (the second stage fine-tunes on mean PSNR, which weighs the low σ the MSE stage under-serves; the
 later ones give half or more of the crops a low σ and add 768-px copies of the photos).
 Writes .cache/train/denoise-<arch><stage>.pt, Plugins/restore-denoise/weights.safetensors (float16)
