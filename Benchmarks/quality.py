@@ -6,14 +6,15 @@ downscaled with Pillow BICUBIC; restore upscales it as a whole process (`restore
 --model ID`), Pillow's BICUBIC and LANCZOS are the baselines; Y (BT.601) PSNR and SSIM with
 `scale` pixels shaved. SSIM: Wang et al. 2004 (Gaussian window 11, σ 1.5, K1 0.01, K2 0.03).
 
-Denoising: a 256×256 centre crop of each photo (long side first scaled to ≤ 768) with
-additive Gaussian noise of σ 15/25/50 (8-bit levels, fixed seeds, clipped, saved as 8-bit
-PNG); restore runs `restore denoise --model ID --sigma σ` and `--sigma auto`; BM3D (PyPI
-`bm3d`, `bm3d_rgb` with the true σ) and OpenCV `fastNlMeansDenoisingColored` (h = hColor =
-0.8σ, 7×7 patches, 21×21 search) are the baselines; RGB PSNR on 8-bit results.
+Denoising: a 256×256 centre (or, with `--crop corner`, top-left) crop of each photo (long side
+first scaled to ≤ 768) with additive Gaussian noise of σ 15/25/50 (8-bit levels, fixed seeds,
+clipped, saved as 8-bit PNG); restore runs `restore denoise --model ID --sigma σ` and
+`--sigma auto`; BM3D (PyPI `bm3d`, `bm3d_rgb` with the true σ) and OpenCV
+`fastNlMeansDenoisingColored` (h = hColor = 0.8σ, 7×7 patches, 21×21 search) are the
+baselines; RGB PSNR on 8-bit results.
 
 Usage: python3 Benchmarks/quality.py sr --scale 2 --model restore-sr-x2 [--restore .build/release/restore]
-       python3 Benchmarks/quality.py denoise --model restore-denoise [--photos N]
+       python3 Benchmarks/quality.py denoise --model restore-denoise [--photos N] [--crop corner]
 """
 import time
 import argparse
@@ -75,7 +76,8 @@ def denoise(args):
             rows = {k: [] for k in ("restore", "restore auto", "BM3D", "OpenCV NLM")}
             times = {k: 0.0 for k in rows}
             for i, p in enumerate(val):
-                clean = centre_crop(np.asarray(load_rgb(p, 768)), 256).astype(np.float64)
+                photo = np.asarray(load_rgb(p, 768))
+                clean = (centre_crop(photo, 256) if args.crop == "centre" else photo[:256, :256]).astype(np.float64)
                 noisy = noisy_8bit(clean, sigma, 1000 * sigma + i).astype(np.uint8)
                 src = os.path.join(tmp, f"{sigma}-{i}.png")
                 Image.fromarray(noisy).save(src)
@@ -98,7 +100,7 @@ def denoise(args):
                 rows["OpenCV NLM"].append(psnr(n.astype(np.float64), clean))
             mp = len(val) * 256 * 256 / 1e6
             results[sigma] = {k: (float(np.mean(v)), times[k] / mp) for k, v in rows.items() if v}
-    print(f"denoising on {len(val)} held-out photos (256x256 centre crops, RGB PSNR dB, seconds per megapixel incl. process start):")
+    print(f"denoising on {len(val)} held-out photos (256x256 {args.crop} crops, RGB PSNR dB, seconds per megapixel incl. process start):")
     print("  method          " + "  ".join(f"σ={s:<10d}" for s in results))
     for k in [k for k in ("restore", "restore auto", "BM3D", "OpenCV NLM") if k in results[15]]:
         print(f"  {k:15s} " + "  ".join(f"{results[s][k][0]:5.2f} {results[s][k][1]:5.1f}s" for s in results))
@@ -108,6 +110,9 @@ ap = argparse.ArgumentParser()
 ap.add_argument("task", choices=["sr", "denoise"])
 ap.add_argument("--photos", type=int, default=15)
 ap.add_argument("--no-baselines", action="store_true", help="denoise: skip BM3D and NLM (slow)")
+ap.add_argument("--crop", choices=["centre", "corner"], default="centre",
+                help="denoise: which 256² crop of each photo; `corner` (top-left) is a second look at content the "
+                     "training validation never printed")
 ap.add_argument("--scale", type=int, default=2)
 ap.add_argument("--model", default="restore-sr-x2")
 ap.add_argument("--restore", default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".build", "release", "restore"))

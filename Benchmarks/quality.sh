@@ -9,3 +9,4 @@ swift build -c release >/dev/null
 python3 Benchmarks/quality.py sr --scale 2 --model restore-sr-x2
 python3 Benchmarks/quality.py sr --scale 4 --model restore-sr-x4
 python3 Benchmarks/quality.py denoise --model restore-denoise   # BM3D takes ~5 minutes here
+python3 Benchmarks/quality.py denoise --model restore-denoise --crop corner   # a second look: the top-left crops
