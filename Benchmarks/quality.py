@@ -111,8 +111,8 @@ ap.add_argument("task", choices=["sr", "denoise"])
 ap.add_argument("--photos", type=int, default=15)
 ap.add_argument("--no-baselines", action="store_true", help="denoise: skip BM3D and NLM (slow)")
 ap.add_argument("--crop", choices=["centre", "corner"], default="centre",
-                help="denoise: which 256² crop of each photo; `corner` (top-left) is a second look at content the "
-                     "training validation never printed")
+                help="denoise: which 256² crop of each photo; `corner` (top-left) is a second look, mostly at other "
+                     "content than the centre crops the training validation prints")
 ap.add_argument("--scale", type=int, default=2)
 ap.add_argument("--model", default="restore-sr-x2")
 ap.add_argument("--restore", default=os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".build", "release", "restore"))
