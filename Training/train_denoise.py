@@ -1,21 +1,13 @@
-r"""Trains restore's own non-blind denoiser (a residual U-Net, or DnCNN, with a noise-level input
+"""Trains restore's own non-blind denoiser (a residual U-Net, or DnCNN, with a noise-level input
 plane, FFDNet/DRUNet-style: one model for σ 0–75) on the training photos with additive white
 Gaussian noise, clipped and rounded to 8 bits as in the evaluation, and exports the weights for
 Plugins/restore-denoise/.
 
 Run (CPU or GPU; resumable — rerun the same command to continue from the checkpoint):
   python3 Training/train_denoise.py --steps 6000
-  python3 Training/train_denoise.py --init .cache/train/denoise-unet.pt --stage=-psnr --loss psnr --lr 1e-4 --steps 1000
-  python3 Training/train_denoise.py --init Plugins/restore-denoise/weights.safetensors --stage=-low --loss psnr \
-      --lr 2e-4 --steps 6000 --sigma-focus 5 30 0.5 --extra-sides 768
-  python3 Training/train_denoise.py --init .cache/train/denoise-unet-low.pt --stage=-low2 --loss psnr \
-      --lr 5e-5 --steps 1200 --seed 1 --sigma-focus 5 30 0.5 --extra-sides 768
-  python3 Training/train_denoise.py --init .cache/train/denoise-unet-low2.pt --stage=-low3 --loss psnr \
-      --lr 5e-5 --steps 1800 --seed 2 --sigma-focus 5 25 0.6 --extra-sides 768
-  python3 Training/train_denoise.py --init .cache/train/denoise-unet-low3.pt --stage=-low4 --loss psnr \
-      --lr 1e-4 --steps 6000 --seed 3 --sigma-focus 5 25 0.6 --extra-sides 768
-(the second stage fine-tunes on mean PSNR, which weighs the low σ the MSE stage under-serves; the
-later ones give half or more of the crops a low σ and add 768-px copies of the photos).
+then further stages with --init/--stage (mean-PSNR loss, --sigma-focus on low σ, --extra-sides):
+the shipped weights' six commands are in Training/README.md, each stage's validation figures in
+Plugins/restore-denoise/README.md.
 Writes .cache/train/denoise-<arch><stage>.pt, Plugins/restore-denoise/weights.safetensors (float16)
 and a golden pair Plugins/restore-denoise/golden.{in,out}.f32 (4-channel input: RGB + σ/255
 plane; the output is computed with the float16-rounded weights).
