@@ -66,7 +66,7 @@ let package = Package(
         ),
 
         // In-process kernel timings (not run by CI): swift run -c release restore-bench
-        .executableTarget(name: "restore-bench", dependencies: ["Restore", "RestoreNN", "CLCMS2", "CRestoreShims"], path: "Benchmarks/Kernels"),
+        .executableTarget(name: "restore-bench", dependencies: ["Restore", "RestoreCore", "RestoreIO", "RestoreColor", "RestoreLUT", "RestoreNN", "CLCMS2", "CRestoreShims"], path: "Benchmarks/Kernels"),
 
         .target(name: "RestoreTestSupport", dependencies: ["RestoreCore"], path: "Tests/RestoreTestSupport"),
         .testTarget(name: "RestoreCoreTests", dependencies: ["RestoreCore", "RestoreTestSupport"]),
@@ -75,6 +75,6 @@ let package = Package(
         .testTarget(name: "RestoreNNTests", dependencies: ["RestoreNN", "RestoreTestSupport"]),
         .testTarget(name: "RestoreColorTests", dependencies: ["RestoreColor", "RestoreIO", "RestoreTestSupport"]),
         .testTarget(name: "RestorePluginsTests", dependencies: ["RestorePlugins", "RestoreTestSupport"]),
-        .testTarget(name: "RestoreCLITests", dependencies: ["Restore", "restore", "RestoreTestSupport"]),
+        .testTarget(name: "RestoreCLITests", dependencies: ["Restore", "restore", "RestoreCore", "RestoreIO", "RestoreColor", "RestoreLUT", "RestorePlugins", "RestoreTestSupport"]),
     ]
 )

@@ -4,6 +4,10 @@ import CLCMS2
 import Foundation
 import CRestoreShims
 import Restore
+import RestoreColor
+import RestoreCore
+import RestoreIO
+import RestoreLUT
 import RestoreNN
 #if canImport(Glibc)
 import Glibc

@@ -1,17 +1,19 @@
-@_exported import RestoreColor
-@_exported import RestoreCore
-@_exported import RestoreIO
-@_exported import RestoreLUT
-@_exported import RestoreNN
-@_exported import RestorePlugins
+// The public facade of restore. A caller builds a `Request`, plans it once against an
+// `RestoreEnvironment` (config + plugins) with `Pipeline.plan`, and runs the `Plan` on as
+// many images as it likes. The lower modules (RestoreIO, RestoreColor, RestoreLUT, RestoreNN,
+// RestorePlugins) are products of their own and are not re-exported.
+import RestoreCore
 
 /// restore's version, printed by `restore --version`.
 public let restoreVersion = "0.1.0"
 
-/// A problem with the options asked for (exit code 2).
-public struct OptionError: RestoreError, Equatable {
-    public var path: String?
-    public var message: String
-    public init(path: String? = nil, _ message: String) { self.path = path; self.message = message }
-    public var category: ErrorCategory { .usage }
+/// Process-wide settings for a command-line host.
+public enum RestoreRuntime {
+    /// Keeps freed image buffers in the process instead of returning them to the kernel at
+    /// once (glibc malloc tuning): a pipeline frees and reallocates frame-sized buffers, and
+    /// returning them costs page faults. Call once at start-up; a library host may skip it.
+    public static func configureProcess() { MemoryPolicy.retainFreedBuffers() }
+
+    /// The default worker thread count: `$RESTORE_THREADS`, else every core.
+    public static var defaultThreads: Int { Parallelism.defaultThreads }
 }

@@ -100,15 +100,14 @@ public final class ColorTransform: @unchecked Sendable {
     }
 
     /// Converts `image` in place when the channel count stays the same (no copy of the
-    /// samples); otherwise replaces it with the converted image. Alpha is kept; the destination
-    /// profile becomes the image's ICC profile.
+    /// samples); otherwise replaces it with the converted image. Alpha is kept. Only pixels
+    /// change: the metadata (ICC bytes, PNG hints) is the caller's to decide, once, for the
+    /// output (the pipeline does so at its end).
     public func apply(_ image: inout Image, threads: Int = Parallelism.defaultThreads) throws(ColorError) {
         guard image.colorChannels == inputChannels else {
             throw ColorError(reason: .mismatch,
                              detail: "'\(source.name)' is \(source.colorSpace.rawValue) but the image has \(image.colorChannels) colour channel(s)")
         }
-        image.metadata.iccProfile = destination.iccData
-        image.metadata.colorHints = nil
         let n = image.planeSize
         let outCC = outputChannels
         let grain = 1 << 14

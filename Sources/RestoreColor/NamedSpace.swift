@@ -4,6 +4,10 @@
 public enum NamedSpace: String, Sendable, CaseIterable {
     /// IEC 61966-2-1 sRGB: Rec.709 primaries, D65, piecewise 2.4 curve.
     case srgb
+    /// Rec.709 video as displayed: BT.709 primaries, D65, and the BT.1886 reference display's
+    /// pure 2.4 gamma (black level 0), the usual grading-monitor encoding; the camera OETF is
+    /// not used, as video is graded to what a BT.1886 display shows.
+    case rec709
     /// Display P3: DCI-P3 primaries, D65, the sRGB curve.
     case displayP3 = "display-p3"
     /// Adobe RGB (1998): D65, pure gamma 563/256 ≈ 2.2.
@@ -38,6 +42,9 @@ public enum NamedSpace: String, Sendable, CaseIterable {
         case .srgb:
             return Definition(white: Self.d65, primaries: Self.rec709Primaries, curveType: 4, curve: Self.srgbCurve,
                               description: "sRGB (restore built-in)")
+        case .rec709:
+            return Definition(white: Self.d65, primaries: Self.rec709Primaries, curveType: 1, curve: [2.4],
+                              description: "Rec.709 / BT.1886 gamma 2.4 (restore built-in)")
         case .displayP3:
             return Definition(white: Self.d65, primaries: [(0.680, 0.320), (0.265, 0.690), (0.150, 0.060)],
                               curveType: 4, curve: Self.srgbCurve, description: "Display P3 (restore built-in)")
@@ -65,7 +72,8 @@ public enum NamedSpace: String, Sendable, CaseIterable {
     public init?(lenient name: String) {
         let key = String(name.lowercased().map { $0 == "_" ? "-" : $0 }.filter { $0 != "." })
         let aliases: [String: NamedSpace] = [
-            "srgb": .srgb, "display-p3": .displayP3, "p3": .displayP3, "displayp3": .displayP3,
+            "srgb": .srgb, "rec709": .rec709, "bt709": .rec709, "rec-709": .rec709, "bt1886": .rec709,
+            "display-p3": .displayP3, "p3": .displayP3, "displayp3": .displayP3,
             "adobe-rgb": .adobeRGB, "adobergb": .adobeRGB, "adobe-rgb-1998": .adobeRGB,
             "rec2020": .rec2020, "bt2020": .rec2020, "rec-2020": .rec2020,
             "prophoto": .prophoto, "romm": .prophoto, "prophoto-rgb": .prophoto,

@@ -1,5 +1,6 @@
 /// What kind of failure an error is; the executable maps it to an exit code
-/// (ARCHITECTURE.md: 2 usage, 3 input unreadable, 4 output unwritable, 1 other failure).
+/// (ARCHITECTURE.md: 2 usage, 3 input unreadable, 4 output unwritable, 1 other failure,
+/// 130 interrupted).
 public enum ErrorCategory: Sendable, Equatable {
     /// A bad argument, option or combination of them.
     case usage
@@ -9,6 +10,8 @@ public enum ErrorCategory: Sendable, Equatable {
     case outputUnwritable
     /// Anything else (a processing stage failed).
     case failed
+    /// Stopped by a signal or by cancellation (exit code 130, as a shell reports SIGINT).
+    case interrupted
 
     /// The process exit code for this category.
     public var exitCode: Int32 {
@@ -17,6 +20,7 @@ public enum ErrorCategory: Sendable, Equatable {
         case .inputUnreadable: return 3
         case .outputUnwritable: return 4
         case .failed: return 1
+        case .interrupted: return 130
         }
     }
 }

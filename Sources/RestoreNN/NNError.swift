@@ -14,6 +14,8 @@ public struct NNError: RestoreError, Equatable {
         case badWeights
         /// Shapes that do not fit (wrong input channels, mismatched operands).
         case shape
+        /// The run was cancelled between tiles.
+        case cancelled
     }
     public var path: String?
     public var reason: Reason
@@ -30,5 +32,11 @@ public struct NNError: RestoreError, Equatable {
         default: return "\(l)\(detail)"
         }
     }
-    public var category: ErrorCategory { reason == .shape ? .failed : .inputUnreadable }
+    public var category: ErrorCategory {
+        switch reason {
+        case .shape: return .failed
+        case .cancelled: return .interrupted
+        default: return .inputUnreadable
+        }
+    }
 }

@@ -11,33 +11,22 @@ struct Convert: ParsableCommand {
 
     @Option(help: ArgumentHelp("Convert pixels into this space and embed it.", valueName: "SPACE|PATH.icc"))
     var to: String?
-
-    @Option(help: ArgumentHelp("Rendering intent.", valueName: "perceptual|relative|saturation|absolute"))
-    var intent: String = "perceptual"
-
+    @Option(help: "Rendering intent.") var intent: Intent = .perceptual
     @Flag(help: "Black-point compensation.") var bpc = false
-
     @Option(name: .customLong("assume-profile"), help: ArgumentHelp("Profile of untagged inputs (default sRGB).", valueName: "SPACE|PATH.icc"))
     var assumeProfile: String?
 
     @OptionGroup var out: OutputOptions
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
-        if RenderingIntent(rawValue: intent) == nil {
-            throw ValidationError("--intent must be perceptual, relative, saturation or absolute (got '\(intent)')")
-        }
-    }
-
     func run() throws {
-        var o = ConvertOptions()
-        o.targetSpace = to
-        o.assumeProfile = assumeProfile
-        o.intent = RenderingIntent(rawValue: intent) ?? .perceptual
-        o.blackPointCompensation = bpc
-        o.threads = common.resolvedThreads
-        out.apply(to: &o)
-        let report = try convert(input: input, output: output, options: o)
-        printWarnings(report.warnings, file: input)
+        let request = makeRequest(common: common, out: out) { r in
+            r.steps = []
+            r.outputProfile = to
+            r.intent = intent
+            r.blackPointCompensation = bpc
+            r.assumeProfile = assumeProfile
+        }
+        try runOne(request, environment: .bare, input: input, output: output)
     }
 }

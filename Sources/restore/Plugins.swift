@@ -12,8 +12,7 @@ struct Plugins: ParsableCommand {
         @Flag(help: "Print a JSON list of plugin objects (id, kind, stage, path, …).") var json = false
         @OptionGroup var common: CommonOptions
         func run() throws {
-            let env = try common.environment()
-            print(json ? PluginReport.jsonList(env.registry.plugins) : PluginReport.text(env))
+            print(PluginReport.list(try common.environment(), json: json))
         }
     }
 
@@ -23,8 +22,7 @@ struct Plugins: ParsableCommand {
         @Flag(help: "Print one JSON object.") var json = false
         @OptionGroup var common: CommonOptions
         func run() throws {
-            let m = try common.environment().registry.plugin(id)
-            print(json ? PluginReport.json(m) : PluginReport.text(m))
+            print(try PluginReport.info(id, environment: try common.environment(), json: json))
         }
     }
 
@@ -34,9 +32,9 @@ struct Plugins: ParsableCommand {
         @Argument(help: "Plugin folder or plugin.yaml.") var path: String
         @OptionGroup var common: CommonOptions
         func run() throws {
-            let (m, details) = try PluginReport.validate(path: path)
-            for w in m.warnings { FileHandle.standardError.write("restore: \(m.manifestPath): warning: \(w)\n") }
-            print("\(m.manifestPath): ok (\(m.kind.rawValue) plugin '\(m.id)' for stage \(m.stage.rawValue)): \(details)")
+            let v = try PluginReport.validate(path: path)
+            for w in v.warnings { StandardError.write("restore: \(v.manifest): warning: \(w)\n") }
+            print(v.summary)
         }
     }
 }

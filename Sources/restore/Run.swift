@@ -17,8 +17,8 @@ struct Run: ParsableCommand {
     @Argument(help: "Output image; the format follows the extension.") var output: String
 
     @Option(help: "Preset to run (see `restore plugins list`).") var preset: String?
-    @Option(help: ArgumentHelp("Denoising strength.", valueName: "auto|off|SIGMA")) var denoise: String?
-    @Option(help: ArgumentHelp("Upscaling factor.", valueName: "1|2|3|4")) var scale: Int?
+    @Option(help: ArgumentHelp("Denoising: auto, off, or a noise σ in 8-bit levels (0-75).", valueName: "auto|off|SIGMA")) var denoise: String?
+    @Option(help: ArgumentHelp("Upscaling factor, an integer 1-8 (1: no upscaling).", valueName: "1-8")) var scale: Int?
     @Option(help: ArgumentHelp("Grading.", valueName: "off|auto")) var grade: String?
     @Option(help: ArgumentHelp("Network for the upscale (else denoise) step.", valueName: "ID|PATH")) var model: String?
 
@@ -40,28 +40,17 @@ struct Run: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        var o = ConvertOptions()
-        o.targetSpace = outputProfile == "keep" ? nil : outputProfile
-        o.assumeProfile = assumeProfile
-        o.threads = common.resolvedThreads
-        o.progress = network.reporter
-        out.apply(to: &o)
-        var request = PipelineRequest()
-        request.preset = preset
-        request.denoise = denoise
-        request.scale = scale
-        request.grade = grade
-        request.model = model
-        request.tiling = network.tiling
-        if let lut {
-            var l = LUTApplyOptions()
-            l.space = lutSpace
-            request.luts.append((lut, l))
+        let request = makeRequest(common: common, out: out, network: network) { r in
+            r.preset = preset
+            r.denoise = denoise
+            r.scale = scale
+            r.grade = grade
+            r.model = model
+            r.outputProfile = outputProfile == "keep" ? nil : outputProfile
+            r.assumeProfile = assumeProfile
+            if let lut { r.luts.append(.lut(lut, space: lutSpace)) }
         }
-        o.stages = try common.environment().stages(for: request, threads: o.threads)
-        let report = try convert(input: input, output: output, options: o)
-        printNotes(report.notes, file: input)
-        printWarnings(report.warnings, file: input)
+        try runOne(request, environment: try common.environment(), input: input, output: output)
     }
 }
 
@@ -69,29 +58,20 @@ struct Run: ParsableCommand {
 struct Upscale: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Upscale with a network (default: the preferred installed upscale plugin for --scale).",
-        discussion: "A model whose factor differs from --scale is resampled to it with Lanczos-3. --model takes a plugin id, an ncnn .param (its .bin beside it) or a plugin folder.")
+        discussion: "A model whose factor differs from --scale is resampled to it with Lanczos-3. --model takes a plugin id, an ncnn .param (its .bin beside it), an .onnx file or a plugin folder.")
 
     @Argument(help: "Input image (PNG, TIFF, JPEG).") var input: String
     @Argument(help: "Output image; the format follows the extension.") var output: String
-    @Option(help: "Output scale (default: the model's own).") var scale: Double?
+    @Option(help: ArgumentHelp("Output scale, an integer 1-8 (default: the model's own).", valueName: "1-8")) var scale: Int?
     @Option(help: ArgumentHelp("The network.", valueName: "ID|PATH")) var model: String?
 
     @OptionGroup var network: NetworkOptions
     @OptionGroup var out: OutputOptions
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
-        if let s = scale, !(s > 0 && s <= 16) { throw ValidationError("--scale must be within 0-16 (got \(s))") }
-    }
-
     func run() throws {
-        let env = try common.environment()
-        var step = PresetStep(stage: .upscale, plugin: model)
-        if let scale { step.settings["scale"] = String(scale) }
-        var request = PipelineRequest()
-        request.tiling = network.tiling
-        try runPreset(env: env, preset: Preset(name: "upscale", steps: [step]), request: request,
-                      input: input, output: output, network: network, out: out, common: common)
+        let request = makeRequest(common: common, out: out, network: network) { $0.steps = [.upscale(scale: scale, model: model)] }
+        try runOne(request, environment: try common.environment(), input: input, output: output)
     }
 }
 
@@ -103,42 +83,15 @@ struct Denoise: ParsableCommand {
 
     @Argument(help: "Input image (PNG, TIFF, JPEG).") var input: String
     @Argument(help: "Output image; the format follows the extension.") var output: String
-    @Option(help: ArgumentHelp("Noise level in 8-bit levels, or auto.", valueName: "auto|N")) var sigma: String = "auto"
+    @Option(help: ArgumentHelp("Noise level in 8-bit levels (0-75), or auto.", valueName: "auto|N")) var sigma: String = "auto"
     @Option(help: ArgumentHelp("The network.", valueName: "ID|PATH")) var model: String?
 
     @OptionGroup var network: NetworkOptions
     @OptionGroup var out: OutputOptions
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
-        if sigma != "auto", Double(sigma).map({ $0 >= 0 && $0 <= 255 }) != true {
-            throw ValidationError("--sigma must be auto or a number 0-255 (got '\(sigma)')")
-        }
-    }
-
     func run() throws {
-        let env = try common.environment()
-        var request = PipelineRequest()
-        request.tiling = network.tiling
-        let step = PresetStep(stage: .denoise, plugin: model, settings: ["sigma": sigma])
-        try runPreset(env: env, preset: Preset(name: "denoise", steps: [step]), request: request,
-                      input: input, output: output, network: network, out: out, common: common)
+        let request = makeRequest(common: common, out: out, network: network) { $0.steps = [.denoise(sigma: sigma, model: model)] }
+        try runOne(request, environment: try common.environment(), input: input, output: output)
     }
-}
-
-/// Runs `preset` (built by a subcommand) on one file.
-func runPreset(env: RestoreEnvironment, preset: Preset, request: PipelineRequest, input: String, output: String,
-               network: NetworkOptions, out: OutputOptions, common: CommonOptions) throws {
-    var o = ConvertOptions()
-    o.threads = common.resolvedThreads
-    o.progress = network.reporter
-    out.apply(to: &o)
-    var e = env
-    e.config.presets.append(preset)
-    var r = request
-    r.preset = preset.name
-    o.stages = try e.stages(for: r, threads: o.threads)
-    let report = try convert(input: input, output: output, options: o)
-    printNotes(report.notes, file: input)
-    printWarnings(report.warnings, file: input)
 }

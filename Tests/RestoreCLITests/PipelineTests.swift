@@ -1,5 +1,8 @@
 import Foundation
-import Restore
+@testable import Restore
+import RestoreCore
+import RestoreIO
+import RestorePlugins
 import RestoreTestSupport
 import XCTest
 
@@ -24,13 +27,16 @@ final class PipelineTests: XCTestCase {
     }
 
     func testOverridesOnAPreset() throws {
-        let base = Preset(name: "p", steps: [PresetStep(stage: .denoise, settings: ["sigma": "auto"]),
-                                             PresetStep(stage: .lut, settings: ["file": "a.cube"])])
-        func steps(_ edit: (inout PipelineRequest) -> Void) throws -> [String] {
-            var r = PipelineRequest()
+        var config = Config.builtIn(bundled: [])
+        config.presets.append(Preset(name: "p", steps: [PresetStep(stage: .denoise, settings: ["sigma": "auto"]),
+                                                        PresetStep(stage: .lut, settings: ["file": "a.cube"])]))
+        func steps(_ edit: (inout Request) -> Void) throws -> [String] {
+            var r = Request()
+            r.preset = "p"
             edit(&r)
-            return try r.steps(from: base).map { s in
-                s.stage.rawValue + (s.plugin.map { "[\($0)]" } ?? "") + s.settings.sorted { $0.key < $1.key }.filter { $0.key != "interp" && $0.key != "strength" }.map { ":\($0.value)" }.joined()
+            return try Pipeline.steps(for: r, config: config).map { s in
+                let settings = s.settings.sorted { $0.key < $1.key }.filter { $0.key != "interp" && $0.key != "strength" }
+                return s.stage.rawValue + (s.plugin.map { "[\($0)]" } ?? "") + settings.map { ":\($0.value)" }.joined()
             }
         }
         XCTAssertEqual(try steps { _ in }, ["denoise:auto", "lut:a.cube"])
@@ -39,9 +45,9 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try steps { $0.scale = 2 }, ["denoise:auto", "upscale:2", "lut:a.cube"], "upscaling goes after denoising")
         XCTAssertEqual(try steps { $0.scale = 2; $0.model = "sr" }, ["denoise:auto", "upscale[sr]:2", "lut:a.cube"], "--model names the upscaler")
         XCTAssertEqual(try steps { $0.model = "dn" }, ["denoise[dn]:auto", "lut:a.cube"], "…else the denoiser")
-        XCTAssertEqual(try steps { $0.grade = "auto"; $0.luts = [("b.cube", LUTApplyOptions())] }, ["denoise:auto", "lut:a.cube", "grade", "lut:b.cube"])
+        XCTAssertEqual(try steps { $0.grade = "auto"; $0.luts = [.lut("b.cube")] }, ["denoise:auto", "lut:a.cube", "grade", "lut:b.cube"])
         XCTAssertEqual(try steps { $0.scale = 1; $0.denoise = "off" }, ["lut:a.cube"])
-        XCTAssertThrowsError(try steps { $0.denoise = "loud" })
+        XCTAssertThrowsError(try steps { $0.scale = 9 })
         XCTAssertThrowsError(try steps { $0.denoise = "off"; $0.model = "x" }) { e in
             XCTAssertTrue((e as! OptionError).message.contains("--model needs an upscale or denoise step"))
         }

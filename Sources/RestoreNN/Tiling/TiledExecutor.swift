@@ -16,6 +16,8 @@ public struct TilingOptions: Sendable {
     /// halo is smaller than the receptive field (a raised-cosine ramp of 2·`blend`).
     public var blend = 8
     public var threads = Parallelism.defaultThreads
+    /// Polled before each tile; once cancelled the run throws `NNError` `.cancelled`.
+    public var cancellation: Cancellation?
 
     public init() {}
 }
@@ -88,6 +90,9 @@ public struct TiledExecutor: Sendable {
             let wy = window(y0, y1, n: input.h, plan: plan)
             for (x0, x1) in xs {
                 let wx = window(x0, x1, n: input.w, plan: plan)
+                if options.cancellation?.isCancelled == true {
+                    throw NNError(path: network.path, reason: .cancelled, detail: "cancelled after \(done) of \(plan.count) tiles")
+                }
                 let tileIn = gather(input, extraPlanes, rows: wy, cols: wx)
                 let tileOut = try network.run(tileIn)
                 // The tile's output covers input pixels [start + shrink, end − shrink).

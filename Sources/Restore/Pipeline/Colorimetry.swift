@@ -1,3 +1,6 @@
+import RestoreColor
+import RestoreCore
+
 /// How the pipeline decides what an image's colour values mean.
 public enum Colorimetry {
     /// The profile that describes `image`: its embedded ICC profile when that parses and fits

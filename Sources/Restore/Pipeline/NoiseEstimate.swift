@@ -1,3 +1,4 @@
+import RestoreCore
 /// Blind estimate of additive white noise: the median absolute response of a Laplacian-like
 /// mask (Immerkær's, whose response to noise of σ has deviation 6σ), which edges and texture
 /// barely move because the median ignores them. Per colour channel (noise is independent per

@@ -1,3 +1,5 @@
+import RestoreLUT
+
 /// What `restore lut info` prints: format, kind, sizes, domains, title.
 public struct LUTReport: Sendable {
     public var path: String

@@ -1,6 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import RestoreCore
+import RestoreLUT
 
 /// Raw RGB frames on a pipe (for ffmpeg `-f rawvideo`): `WxH:rgb48le|rgbf32le|rgb24`.
 public struct RawFormat: Sendable, Equatable {
@@ -15,6 +17,9 @@ public struct RawFormat: Sendable, Equatable {
               let s = Sample(rawValue: String(parts[1])) else {
             throw OptionError("--raw expects WIDTHxHEIGHT:rgb48le|rgbf32le|rgb24 (got '\(spec)')")
         }
+        guard w <= 1 << 16, h <= 1 << 16, w * h <= 1 << 28 else {
+            throw OptionError("--raw frame \(w)x\(h) is larger than restore's limit (65536 per side, 2^28 pixels)")
+        }
         width = w; height = h; sample = s
     }
     public var bytesPerSample: Int { sample == .rgb24 ? 1 : sample == .rgb48le ? 2 : 4 }
@@ -28,15 +33,29 @@ public struct StreamError: RestoreError {
     public var category: ErrorCategory
 }
 
-/// Streams raw frames from `input` to `output` through a LUT until end of input.
-///
-/// Three frame buffers rotate through a reader thread, the compute stage (row bands on all
-/// threads, each band converting to planar floats in a small scratch buffer — never a float
-/// frame) and a writer thread, so reading and writing overlap the work. Memory: three frames.
-/// A frame that ends early is an error naming its number (1-based). Returns the frame count.
-@discardableResult
-public func streamRawFrames(_ processor: LUTProcessor, format: RawFormat, input: Int32 = 0, output: Int32 = 1,
-                            strength: Float = 1, threads: Int = Parallelism.defaultThreads) throws -> Int {
+extension Plan {
+    /// Streams raw frames (`spec` as `--raw` takes it: `3840x2160:rgb48le`) from `input` to
+    /// `output` through the plan's LUT stages until end of input; returns the frame count.
+    ///
+    /// Three frame buffers rotate through a reader thread, the compute stage (row bands on all
+    /// threads, each band converting to planar floats in a small scratch buffer — never a float
+    /// frame) and a writer thread, so reading and writing overlap the work. Memory: three frames.
+    /// A frame that ends early is an error naming its number (1-based). Raw frames carry no
+    /// profile, so only LUT stages applied to the values as they are can run here.
+    @discardableResult
+    public func streamRaw(_ spec: String, input: Int32 = 0, output: Int32 = 1) throws -> Int {
+        let format = try RawFormat(spec)
+        let luts = try stages.map { s throws(OptionError) -> (LUTProcessor, Float) in
+            guard let l = s as? LUTStage, l.space == nil else {
+                throw OptionError("raw streams run LUT stages without a space for now; '\(s.label)' cannot run on one")
+            }
+            return (l.processor, l.strength)
+        }
+        return try streamRawFrames(luts, format: format, input: input, output: output, threads: request.threads)
+    }
+}
+
+func streamRawFrames(_ luts: [(LUTProcessor, Float)], format: RawFormat, input: Int32, output: Int32, threads: Int) throws -> Int {
     let pipe = FramePipeline(frameBytes: format.frameBytes, slots: 3, input: input, output: output)
     defer { pipe.finish() }
     let w = format.width, h = format.height
@@ -52,8 +71,7 @@ public func streamRawFrames(_ processor: LUTProcessor, format: RawFormat, input:
         let base = SendablePointer(pipe.buffer(slot))
         let sample = format.sample
         parallelChunks(h, grain: Swift.max(1, (1 << 14) / w), threads: threads) { rows in
-            RawKernel.band(processor, base.base, sample: sample, first: rows.lowerBound * w, pixels: rows.count * w,
-                           strength: strength)
+            RawKernel.band(luts, base.base, sample: sample, first: rows.lowerBound * w, pixels: rows.count * w)
         }
         try pipe.submit(slot, frame: count)
     }
@@ -188,10 +206,10 @@ final class FramePipeline: @unchecked Sendable {
 
 enum RawKernel {
     /// One band of an interleaved frame: samples to planar floats in a scratch buffer (so the
-    /// LUT runs its vector path), the LUT (blended by `strength`), and back to the frame.
-    static func band(_ p: LUTProcessor, _ frame: UnsafeMutablePointer<UInt8>, sample: RawFormat.Sample,
-                     first: Int, pixels n: Int, strength: Float) {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: strength == 1 ? 3 * n : 6 * n) { tmp in
+    /// LUTs run their vector path), each LUT (blended by its strength), and back to the frame.
+    static func band(_ luts: [(LUTProcessor, Float)], _ frame: UnsafeMutablePointer<UInt8>, sample: RawFormat.Sample,
+                     first: Int, pixels n: Int) {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 6 * n) { tmp in
             let r = tmp.baseAddress!, g = r + n, b = g + n
             switch sample {
             case .rgb48le:
@@ -202,7 +220,7 @@ enum RawKernel {
                     g[i] = Float(UInt16(littleEndian: q[3 * i + 1])) * k
                     b[i] = Float(UInt16(littleEndian: q[3 * i + 2])) * k
                 }
-                apply(p, r, count: n, strength: strength)
+                for (p, strength) in luts { apply(p, r, count: n, strength: strength) }
                 for i in 0..<n {
                     q[3 * i] = Quantize.to16(r[i]).littleEndian
                     q[3 * i + 1] = Quantize.to16(g[i]).littleEndian
@@ -212,12 +230,12 @@ enum RawKernel {
                 let q = frame + 3 * first
                 let k: Float = 1 / 255
                 for i in 0..<n { r[i] = Float(q[3 * i]) * k; g[i] = Float(q[3 * i + 1]) * k; b[i] = Float(q[3 * i + 2]) * k }
-                apply(p, r, count: n, strength: strength)
+                for (p, strength) in luts { apply(p, r, count: n, strength: strength) }
                 for i in 0..<n { q[3 * i] = Quantize.to8(r[i]); q[3 * i + 1] = Quantize.to8(g[i]); q[3 * i + 2] = Quantize.to8(b[i]) }
             case .rgbf32le:
                 let q = UnsafeMutableRawPointer(frame).assumingMemoryBound(to: Float.self) + 3 * first
                 for i in 0..<n { r[i] = q[3 * i]; g[i] = q[3 * i + 1]; b[i] = q[3 * i + 2] }
-                apply(p, r, count: n, strength: strength)
+                for (p, strength) in luts { apply(p, r, count: n, strength: strength) }
                 for i in 0..<n { q[3 * i] = r[i]; q[3 * i + 1] = g[i]; q[3 * i + 2] = b[i] }
             }
         }

@@ -1,6 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import RestoreCore
+import RestoreIO
+import RestoreLUT
 
 /// LUT files of every kind, including Hald CLUT images (decoded by RestoreIO).
 public enum LUTLibrary {
@@ -41,38 +44,16 @@ public enum LUTLibrary {
     }
 }
 
-/// How `restore lut apply` and `--lut` apply a LUT.
-public struct LUTApplyOptions: Sendable {
-    public var interpolation: Interpolation = .tetrahedral
-    /// The space the LUT was built for (built-in name or ICC path): the image is converted into
-    /// it, the LUT applied, and the result converted back. Nil applies the LUT to the values
-    /// as they are.
-    public var space: String?
-    /// 0…1: blend between the input (0) and the LUT's result (1).
-    public var strength: Float = 1
-    public init() {}
-}
-
-extension LUTApplyOptions {
-    /// Applies `processor` to `image` in place, honouring `space` and `strength`.
-    public func apply(_ processor: LUTProcessor, to image: inout Image, path: String? = nil,
-                      threads: Int) throws -> [String] {
-        guard image.colorChannels == 3 else {
-            throw OptionError(path: path, "LUTs apply to RGB images; this one is gray (convert it with --to srgb first)")
+extension LUTLibrary {
+    /// `restore lut convert`: reads `input`, writes it as `output`'s format, resampled to
+    /// `size` (3D: 2…256 points per axis; .spi1d: up to 65536 entries) when given. Never
+    /// writes the input.
+    public static func convert(_ input: String, to output: String, size: Int? = nil, overwrite: Bool = false) throws {
+        if let s = size {
+            let maxSize = LUTFormat.fromExtension(of: output) == .spi1d ? 65536 : 256
+            guard (2...maxSize).contains(s) else { throw OptionError("--size must be from 2 to \(maxSize), got \(s)") }
         }
-        guard let space else {
-            processor.apply(to: &image, strength: strength, threads: threads)
-            return []
-        }
-        let lutSpace = try ColorProfile.resolve(space)
-        let (source, warnings) = Colorimetry.sourceProfile(of: image, path: path)
-        let keptICC = image.metadata.iccProfile
-        let there = try ColorTransform(from: source, to: lutSpace, intent: .relative)
-        let back = try ColorTransform(from: lutSpace, to: source, intent: .relative)
-        try there.apply(&image, threads: threads)
-        processor.apply(to: &image, strength: strength, threads: threads)
-        try back.apply(&image, threads: threads)
-        image.metadata.iccProfile = keptICC
-        return warnings
+        try PathSafety.checkDistinct(input: input, output: output)
+        try save(try load(path: input), to: output, size: size, overwrite: overwrite)
     }
 }

@@ -1,3 +1,7 @@
+import RestoreLUT
+import RestoreNN
+import RestorePlugins
+
 /// What `restore plugins list | info` print.
 public enum PluginReport {
     /// One plugin as a JSON object: id, kind, stage, path (the folder), format, family, scale,
@@ -62,7 +66,20 @@ public enum PluginReport {
     /// Checks a plugin folder (or its plugin.yaml) as `restore plugins validate` does: the
     /// manifest and its files; a model loads and scales as declared; a native library loads
     /// with our ABI; a LUT parses.
-    public static func validate(path: String) throws -> (PluginManifest, String) {
+    public static func validate(path: String) throws -> Validation {
+        let (m, details) = try check(path: path)
+        return Validation(manifest: m.manifestPath, warnings: m.warnings,
+                          summary: "\(m.manifestPath): ok (\(m.kind.rawValue) plugin '\(m.id)' for stage \(m.stage.rawValue)): \(details)")
+    }
+
+    /// What `validate` found: the manifest checked, its warnings, and one line of summary.
+    public struct Validation: Sendable {
+        public var manifest: String
+        public var warnings: [String]
+        public var summary: String
+    }
+
+    static func check(path: String) throws -> (PluginManifest, String) {
         var folder = path.hasSuffix("plugin.yaml") ? String(path.dropLast("plugin.yaml".count)) : path
         while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
         let m = try PluginManifest.load(folder: folder.isEmpty ? "." : folder)
@@ -71,7 +88,7 @@ public enum PluginReport {
             let p = try NativePlugin(m, searchDirectories: DataPaths.executableDirectory.map { [$0] } ?? [])
             return (m, "library \(p.library), ABI \(NativePlugin.abiVersion), halo \(p.halo) px")
         case .model:
-            let g = try ModelChoice.choice(m).stage(name: m.stage.rawValue, scale: nil, tiling: TilingOptions(), threads: 1).executor.geometry
+            let g = try Model.of(m, builder: StageBuilder(environment: .builtIn, threads: 1)).tiled().geometry
             if g.scale != m.scale {
                 throw PluginError(path: m.manifestPath, reason: .invalid, "the manifest says scale \(m.scale); the network scales by \(g.scale)")
             }
@@ -95,5 +112,18 @@ public enum PluginReport {
         let settings = s.settings.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
         let inner = (s.plugin.map { ["plugin: \($0)"] } ?? []) + settings
         return inner.isEmpty ? s.stage.rawValue : "\(s.stage.rawValue) {\(inner.joined(separator: ", "))}"
+    }
+}
+
+extension PluginReport {
+    /// `restore plugins info ID`: the plugin described, as text or one JSON object.
+    public static func info(_ id: String, environment: RestoreEnvironment, json: Bool) throws -> String {
+        let m = try environment.registry.plugin(id)
+        return json ? self.json(m) : text(m)
+    }
+
+    /// `restore plugins list`: every plugin and preset, as text or a JSON list.
+    public static func list(_ environment: RestoreEnvironment, json: Bool) -> String {
+        json ? jsonList(environment.registry.plugins) : text(environment)
     }
 }

@@ -1,3 +1,6 @@
+import RestoreColor
+import RestoreIO
+
 /// What `restore info` prints about a file: the decoder's header facts plus the ICC profile's
 /// description (or the PNG colorimetry that stands in for one).
 public struct FileReport: Sendable {

@@ -1,22 +1,23 @@
-/// A native (C ABI) plugin run as a pipeline stage: tiles of 256 pixels with the plugin's halo
+import RestoreColor
+import RestoreCore
+import RestorePlugins
+
+/// A native (C ABI) plugin run as a stage: tiles of `tileSize` pixels with the plugin's halo
 /// are copied out, processed in parallel, and their cores copied back. Alpha is not passed
 /// and is kept; values are in the plugin's `encoding` (default the image's own profile).
-public struct NativeStage: Sendable {
-    public let plugin: NativePlugin
+struct NativeStage: Stage {
+    let kind: String
+    let plugin: NativePlugin
     /// Parameter values in manifest order.
-    public let parameters: [Double]
-    public var tileSize = 256
+    let parameters: [Double]
+    let encodingProfile: ColorProfile?
+    var tileSize = 256
 
-    public init(plugin: NativePlugin, parameters: [Double]) {
-        self.plugin = plugin
-        self.parameters = parameters
-    }
+    var label: String { "\(kind) (\(plugin.manifest.id))" }
+    func encoding(channels: Int) -> ColorProfile? { encodingProfile.map { Colorimetry.fitting($0, channels: channels) } }
+    func geometry() -> StageGeometry { StageGeometry(scale: 1, halo: plugin.halo) }
 
-    public func apply(to image: inout Image, profile: ColorProfile, threads: Int) throws {
-        let encoding = try plugin.manifest.encoding.map { e throws(ColorError) in Colorimetry.fitting(try ColorProfile.resolve(e), channels: image.colorChannels) }
-        let convert = encoding.map { !profile.isEquivalent(to: $0) } ?? false
-        let keptICC = image.metadata.iccProfile
-        if convert, let encoding { try ColorTransform(from: profile, to: encoding, intent: .relative).apply(&image, threads: threads) }
+    func apply(to image: inout Image, context: StageContext) throws -> [String] {
         let source = image  // tiles read the unprocessed pixels even where a neighbour has written
         let (w, h, cc, n) = (image.width, image.height, image.colorChannels, image.planeSize)
         let tiles = makeTiles(width: w, height: h, size: tileSize, halo: plugin.halo)
@@ -24,7 +25,7 @@ public struct NativeStage: Sendable {
         let (plugin, parameters) = (self.plugin, self.parameters)
         source.samples.withUnsafeBufferPointer { sb in image.samples.withUnsafeMutableBufferPointer { db in
             let src = SendableConstPointer(sb.baseAddress!), dst = SendablePointer(db.baseAddress!)
-            parallelForTiles(tiles, threads: threads) { t in
+            parallelForTiles(tiles, threads: context.threads) { t in
                 let r = t.input, size = r.width * r.height
                 var buffer = [Float](repeating: 0, count: cc * size)
                 for c in 0..<cc { for y in 0..<r.height {
@@ -43,7 +44,6 @@ public struct NativeStage: Sendable {
             }
         } }
         try failure.rethrow()
-        if convert, let encoding { try ColorTransform(from: encoding, to: profile, intent: .relative).apply(&image, threads: threads) }
-        image.metadata.iccProfile = keptICC
+        return []
     }
 }

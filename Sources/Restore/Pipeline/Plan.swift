@@ -1,0 +1,140 @@
+import Foundation
+import RestoreColor
+import RestoreCore
+import RestoreIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A validated pipeline, ready to run on any number of images (from any number of threads):
+/// its stages are built, its LUTs parsed, its profiles resolved; networks load on first use
+/// and colour transforms are compiled once and shared.
+///
+/// For each image, `run` checks the output against the input's header (format, depth, alpha)
+/// before decoding a pixel, converts colour only where a stage's encoding differs from the
+/// previous one's, decides the output's metadata once at the end, and writes atomically.
+public final class Plan: Sendable {
+    let stages: [any Stage]
+    let request: Request
+    let target: ColorProfile?
+    let assumed: ColorProfile?
+    /// Every file the plan reads besides its input (LUTs, models, manifests, the config):
+    /// no output may be one of them, whatever `overwrite` says.
+    public let readFiles: [String]
+    let conversions = ConversionCache()
+
+    init(stages: [any Stage], request: Request, target: ColorProfile?, assumed: ColorProfile?, readFiles: [String]) {
+        self.stages = stages; self.request = request; self.target = target; self.assumed = assumed; self.readFiles = readFiles
+    }
+
+    /// The stages in order, as labels ("denoise", "upscale (restore-sr-x2)", "lut (look.cube)").
+    public var stageLabels: [String] { stages.map(\.label) }
+    /// Colour transforms compiled so far (each pair of profiles once per plan).
+    public var compiledConversions: Int { conversions.compiled }
+
+    /// Restores `input` into `output`. Never writes an input: `output` may not name the input
+    /// or any file the plan reads, through links or not.
+    @discardableResult
+    public func run(input: String, output: String) throws -> ItemReport {
+        try run(input: input, output: output, cancellation: Cancellation())
+    }
+
+    /// As `run(input:output:)`, stopping between tiles and stages when the task is cancelled
+    /// (throws `CancelledError` or an `NNError` `.cancelled`; nothing is written then).
+    @discardableResult
+    public func run(input: String, output: String) async throws -> ItemReport {
+        let cancellation = Cancellation()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<ItemReport, any Error>) in
+                Thread.detachNewThread {
+                    c.resume(with: Result { try self.run(input: input, output: output, cancellation: cancellation) })
+                }
+            }
+        } onCancel: { cancellation.cancel() }
+    }
+
+    func run(input: String, output: String, cancellation: Cancellation) throws -> ItemReport {
+        let started = Date()
+        var report = ItemReport(input: input, output: output)
+        for file in [input] + readFiles { try PathSafety.checkDistinct(input: file, output: output) }
+        let format = try ImageFiles.outputFormat(path: output)
+        if !request.overwrite && access(output, F_OK) == 0 { throw EncodeError(path: output, reason: .exists, detail: "") }
+
+        // The output's constraints against the input's header, before any pixel is decoded.
+        let header = try ImageFiles.inspect(path: input)
+        if format == .jpeg && header.alpha != .none {
+            throw OptionError(path: output, "JPEG cannot store alpha; write .png or .tif to keep it")
+        }
+        let (depth, depthWarning) = try Self.depth(request.depth, source: header.sampleFormat, format: format, output: output)
+        if let depthWarning { report.warnings.append(depthWarning) }
+        try cancellation.check()
+
+        var image = try ImageFiles.read(path: input, threads: request.threads)
+        let (source, warnings) = Colorimetry.sourceProfile(of: image, path: input, assumed: assumed)
+        report.warnings += warnings
+        var current = source
+        let context = StageContext(threads: request.threads, tile: request.tile, memoryBudget: request.maxMemoryMB << 20,
+                                   cancellation: cancellation, progress: nil)
+        for stage in stages {
+            try cancellation.check()
+            let wanted = stage.encoding(channels: image.colorChannels) ?? Colorimetry.fitting(source, channels: image.colorChannels)
+            try convert(&image, from: &current, to: wanted, intent: .relative, bpc: false, report: &report)
+            var c = context
+            if let progress = request.progress { let label = stage.label; c.progress = { progress(ProgressEvent(stage: label, done: $0, total: $1)) } }
+            report.notes += try stage.apply(to: &image, context: c)
+        }
+        let final = Colorimetry.fitting(target ?? source, channels: source.colorSpace.channels)
+        try convert(&image, from: &current, to: final, intent: target == nil ? .relative : RenderingIntent(rawValue: request.intent.rawValue)!,
+                    bpc: target != nil && request.blackPointCompensation, report: &report)
+
+        // The output's colour metadata, decided once: the target's profile; else the input's
+        // own profile (also when PNG chunks or --assume-profile described it, since we write
+        // them as ICC); an untagged sRGB input stays untagged; an unusable embedded profile is
+        // dropped (with the warning above).
+        let embeds = target != nil || (image.metadata.iccProfile != nil && warnings.isEmpty) || image.metadata.colorHints != nil || assumed != nil
+        image.metadata.iccProfile = embeds ? final.iccData : nil
+        image.metadata.colorHints = nil
+        try cancellation.check()
+
+        let enc = EncodeOptions(depth: depth, tiffCompression: TIFFCompression(rawValue: request.compression.rawValue)!,
+                                jpegQuality: request.jpegQuality, threads: request.threads)
+        try ImageFiles.write(image, to: output, format: format, options: enc, overwrite: request.overwrite)
+        report.outputBits = depth.bits
+        report.outputFormat = format.rawValue
+        report.size = (image.width, image.height)
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    /// Converts `image` from `current` into `wanted` when they differ, through the plan's
+    /// shared transforms, and records it.
+    private func convert(_ image: inout Image, from current: inout ColorProfile, to wanted: ColorProfile,
+                         intent: RenderingIntent, bpc: Bool, report: inout ItemReport) throws {
+        if current.isEquivalent(to: wanted) { return }
+        let t = try conversions.transform(from: current, to: wanted, intent: intent, bpc: bpc)
+        try t.apply(&image, threads: request.threads)
+        report.conversions.append("\(Self.name(current)) → \(Self.name(wanted))")
+        current = wanted
+    }
+
+    static func name(_ p: ColorProfile) -> String { p.namedSpace?.rawValue ?? (p.name.isEmpty ? "(unnamed profile)" : p.name) }
+
+    /// The depth to write: `keep` follows the source but never exceeds what the format stores
+    /// (PNG: 16, JPEG: 8), with a warning when it has to lower it; an explicit depth the format
+    /// cannot store is an error.
+    static func depth(_ choice: Depth, source: SampleFormat, format: ImageFormat, output: String) throws(OptionError) -> (OutputDepth, String?) {
+        let maxDepth: OutputDepth = format == .tiff ? .float32 : format == .png ? .uint16 : .uint8
+        let asked: OutputDepth
+        switch choice {
+        case .keep:
+            let keep = OutputDepth.keeping(source)
+            if keep.bits <= maxDepth.bits { return (keep, nil) }
+            return (maxDepth, "\(format.rawValue.uppercased()) cannot store \(source) samples; writing \(maxDepth.bits)-bit (values clipped to 0…1)")
+        case .uint8: asked = .uint8
+        case .uint16: asked = .uint16
+        case .float32: asked = .float32
+        }
+        if asked.bits <= maxDepth.bits { return (asked, nil) }
+        throw OptionError(path: output, "\(format.rawValue.uppercased()) cannot store \(asked.bits)-bit samples (at most \(maxDepth.bits))")
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import RestoreColor
+import RestoreCore
+import RestoreNN
+import RestorePlugins
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A network named by a plugin or a file, loaded (and its geometry probed) when first needed
+/// and then shared by every image and thread of the plan.
+final class Model: @unchecked Sendable {
+    /// The plugin id, or the file as given.
+    let label: String
+    let manifest: PluginManifest?
+    let path: String
+    /// The space the network expects (the manifest's `encoding`, else sRGB as our models and
+    /// the published ones are trained on).
+    let encoding: ColorProfile
+    /// Threads the backend is set up for.
+    let threads: Int
+    private let lock = NSLock()
+    private var executor: TiledExecutor?
+
+    init(label: String, manifest: PluginManifest?, path: String, encoding: ColorProfile, threads: Int) {
+        self.label = label; self.manifest = manifest; self.path = path; self.encoding = encoding; self.threads = threads
+    }
+
+    /// `reference` is a plugin id, a model file (.param with its .bin, .onnx) or a plugin folder.
+    static func resolve(_ reference: String, stage: PluginManifest.Stage, builder: StageBuilder) throws -> Model {
+        if reference.hasSuffix(".param") || reference.hasSuffix(".onnx") || reference.hasSuffix(".safetensors") {
+            guard access(reference, R_OK) == 0 else { throw NNError(path: reference, reason: .unreadable, detail: "model file not found") }
+            builder.reads(reference)
+            if reference.hasSuffix(".param") { builder.reads(String(reference.dropLast(6)) + ".bin") }
+            return Model(label: reference, manifest: nil, path: reference, encoding: .named(.srgb), threads: builder.threads)
+        }
+        if access(reference + "/plugin.yaml", F_OK) == 0 { return try of(PluginManifest.load(folder: reference), builder: builder) }
+        return try of(builder.registry.plugin(reference, for: stage), builder: builder)
+    }
+
+    static func of(_ m: PluginManifest, builder: StageBuilder) throws -> Model {
+        guard m.kind == .model, let p = m.files["param"] ?? m.files["model"] ?? m.files["weights"] else {
+            throw PluginError(path: m.manifestPath, reason: .invalid, "plugin '\(m.id)' is a \(m.kind.rawValue) plugin, not a model")
+        }
+        for f in m.files.values { builder.reads(f) }
+        builder.reads(m.manifestPath)
+        let encoding = try m.encoding.map { e throws(ColorError) in try ColorProfile.resolve(e) } ?? .named(.srgb)
+        return Model(label: m.id, manifest: m, path: p, encoding: encoding, threads: builder.threads)
+    }
+
+    /// The loaded network with its tiling; loads on first use.
+    func tiled() throws -> TiledExecutor {
+        lock.lock(); defer { lock.unlock() }
+        if let executor { return executor }
+        let e = try TiledExecutor(network: load())
+        executor = e
+        return e
+    }
+
+    private func load() throws -> any Network {
+        switch manifest?.format ?? (path.hasSuffix(".param") ? .ncnn : path.hasSuffix(".onnx") ? .onnx : .safetensors) {
+        case .ncnn: return try NCNNModel(param: path, bin: manifest?.files["weights"], threads: threads)
+        case .onnx: return try LayerGraph(onnx: path, threads: threads)
+        case .safetensors:
+            let name = manifest?.architecture ?? ""
+            guard let arch = Architecture(rawValue: name) else {
+                throw PluginError(path: manifest?.manifestPath ?? path, reason: .invalid,
+                                  "architecture '\(name)' is not one restore builds (\(Architecture.allCases.map(\.rawValue).joined(separator: ", "))); a bare .safetensors needs a plugin.yaml naming it")
+            }
+            return try LayerGraph(safetensors: path, architecture: arch, threads: threads)
+        }
+    }
+
+    /// Geometry of the network as a stage.
+    func geometry() throws -> StageGeometry {
+        let g = try tiled().geometry
+        return StageGeometry(scale: g.scale, halo: g.radius.isFinite ? Int(g.radius.rounded(.up)) : Int.max)
+    }
+
+    /// Runs the network on `image` (already in the network's encoding, 1 or 3 colour
+    /// channels), with `extraPlanes` appended as constant planes, and resamples the result to
+    /// `scale` when given (Lanczos-3, as Real-ESRGAN's `--outscale`). Networks see 0…1 (float
+    /// values outside it are clipped for them); alpha is resized on its own with Lanczos-3;
+    /// the metadata is kept, its resolution scaled so the physical size stays the same.
+    func run(on image: inout Image, extraPlanes: [Float] = [], scale: Int?, label: String, context: StageContext) throws {
+        let executor = try tiled()
+        let g = executor.geometry
+        let colorIn = g.inChannels - extraPlanes.count
+        guard colorIn == 3 || colorIn == 1, g.outChannels == colorIn else {
+            throw NNError(path: executor.network.path, reason: .shape,
+                          detail: "\(label) needs a network from \(colorIn) to \(g.outChannels) channels; restore runs RGB→RGB or gray→gray networks")
+        }
+        guard image.colorChannels == colorIn || (image.colorChannels == 1 && colorIn == 3) else {
+            throw OptionError(path: executor.network.path, "\(label): a \(colorIn)-channel network cannot process a \(image.colorChannels)-channel image")
+        }
+        let n = image.planeSize
+        var data = [Float](); data.reserveCapacity(colorIn * n)
+        for c in 0..<colorIn {
+            let plane = Swift.min(c, image.colorChannels - 1) * n  // a gray image repeats its plane
+            data += image.samples[plane..<(plane + n)]
+        }
+        for i in data.indices { data[i] = Swift.min(Swift.max(data[i], 0), 1) }
+        var tiling = TilingOptions()
+        tiling.tile = context.tile
+        tiling.memoryBudget = context.memoryBudget
+        tiling.threads = context.threads
+        tiling.cancellation = context.cancellation
+        var result = try executor.run(Tensor(c: colorIn, h: image.height, w: image.width, data: data),
+                                      extraPlanes: extraPlanes, options: tiling, progress: context.progress)
+        for i in result.data.indices { result.data[i] = Swift.min(Swift.max(result.data[i], 0), 1) }
+
+        let s = scale ?? g.scale
+        let (ow, oh) = (image.width * s, image.height * s)
+        var color = result.data
+        if result.w != ow || result.h != oh {
+            color = Resample.lanczos3(color, planes: colorIn, width: result.w, height: result.h, newWidth: ow, newHeight: oh,
+                                      clampRange: 0...1, threads: context.threads)
+        }
+        if image.colorChannels == 1 && colorIn == 3 {  // the network saw three equal channels: their mean
+            let m = ow * oh
+            var gray = [Float](repeating: 0, count: m)
+            for i in 0..<m { gray[i] = (color[i] + color[m + i] + color[2 * m + i]) / 3 }
+            color = gray
+        }
+        var metadata = image.metadata
+        if let r = metadata.resolution {
+            metadata.resolution?.x = r.x * Double(ow) / Double(image.width)
+            metadata.resolution?.y = r.y * Double(oh) / Double(image.height)
+        }
+        if image.hasAlpha {
+            let alpha = Array(image.samples[(image.colorChannels * n)...])
+            color += (ow, oh) == (image.width, image.height) ? alpha
+                : Resample.lanczos3(alpha, planes: 1, width: image.width, height: image.height, newWidth: ow, newHeight: oh,
+                                    clampRange: 0...1, threads: context.threads)
+        }
+        image = Image(width: ow, height: oh, colorChannels: image.colorChannels, hasAlpha: image.hasAlpha, samples: color, metadata: metadata)
+    }
+}

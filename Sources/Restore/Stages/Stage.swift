@@ -1,0 +1,41 @@
+import RestoreColor
+import RestoreCore
+
+/// One step of a pipeline, behind one protocol: what encoding its input must be in, how it
+/// changes the geometry, and the work itself. The plan converts colour only where one stage's
+/// encoding differs from the previous one's, so a stage never converts on its own.
+public protocol Stage: Sendable {
+    /// The nickname of the stage's kind: `denoise`, `upscale`, `grade`, `lut` or `filter`.
+    var kind: String { get }
+    /// For messages and reports: "upscale (restore-sr-x2)".
+    var label: String { get }
+    /// The profile the stage's input must be in, for an image of `channels` colour channels
+    /// (1 or 3); nil: the image's own profile (the values as they were read).
+    func encoding(channels: Int) -> ColorProfile?
+    /// Output pixels per input pixel (1 for stages that keep the size) and the context in
+    /// input pixels that a tile of this stage needs around it. May load a network.
+    func geometry() throws -> StageGeometry
+    /// Processes `image` (in `encoding(channels:)`) in place; returns notes for the report
+    /// ("σ ≈ 12.3: restore-denoise").
+    func apply(to image: inout Image, context: StageContext) throws -> [String]
+}
+
+/// How a stage changes an image's size and what context it reads.
+public struct StageGeometry: Sendable, Equatable {
+    /// Output pixels per input pixel along each axis.
+    public var scale: Int
+    /// Input pixels of context a tile needs on each side (0: pointwise; Int.max: global).
+    public var halo: Int
+    public init(scale: Int = 1, halo: Int = 0) { self.scale = scale; self.halo = halo }
+}
+
+/// What a stage gets to run with: threads, tiling, cancellation and progress.
+public struct StageContext: Sendable {
+    public var threads: Int
+    /// Network tile size (nil: from the memory budget) and memory budget in bytes.
+    public var tile: Int?
+    public var memoryBudget: Int
+    public var cancellation: Cancellation
+    /// (done, total) units of this stage on this image.
+    public var progress: (@Sendable (Int, Int) -> Void)?
+}
