@@ -48,6 +48,9 @@ final class Model: @unchecked Sendable {
         return Model(label: m.id, manifest: m, path: p, encoding: encoding, threads: builder.threads)
     }
 
+    /// Whether the network has been loaded yet.
+    var isLoaded: Bool { lock.lock(); defer { lock.unlock() }; return executor != nil }
+
     /// The loaded network with its tiling; loads on first use.
     func tiled() throws -> TiledExecutor {
         lock.lock(); defer { lock.unlock() }
