@@ -18,7 +18,13 @@ let package = Package(
     name: "restore",
     platforms: [.macOS(.v13)],
     products: [
+        // The facade (pipeline, plans, stages) and, for callers that need only one layer, the
+        // layers themselves: RestoreLUT links no C library, RestoreColor only lcms2, RestoreIO
+        // only the image codecs (none of them oneDNN or protobuf).
         .library(name: "Restore", targets: ["Restore"]),
+        .library(name: "RestoreIO", targets: ["RestoreIO"]),
+        .library(name: "RestoreColor", targets: ["RestoreColor"]),
+        .library(name: "RestoreLUT", targets: ["RestoreLUT"]),
         // The example native plugin (Plugins/vignette), built as librestore-vignette.so.
         .library(name: "restore-vignette", type: .dynamic, targets: ["RestoreVignette"]),
         .executable(name: "restore", targets: ["restore"]),

@@ -31,7 +31,7 @@ public struct DecodeError: RestoreError, Equatable {
         switch reason {
         case .unreadable: return "cannot read: \(detail)"
         case .empty: return "file is empty"
-        case .unknownFormat: return "unknown image format (\(detail)); restore reads PNG, TIFF and JPEG"
+        case .unknownFormat: return "unknown image format: \(detail)"
         case .corrupt: return "\(f)truncated or corrupt: \(detail)"
         case .unsupported: return "\(f)unsupported: \(detail)"
         case .tooLarge: return "\(f)\(detail)"
@@ -65,7 +65,7 @@ public struct EncodeError: RestoreError, Equatable {
         switch reason {
         case .cannotCreate: return "cannot create output: \(detail)"
         case .exists: return "output exists (use --force to overwrite)"
-        case .unknownFormat: return "unknown output format \(detail); use .png, .tif/.tiff or .jpg/.jpeg"
+        case .unknownFormat: return "unknown output format \(detail); restore writes " + ImageFormat.allCases.filter { $0.deepest != nil }.map { "." + $0.extensions.joined(separator: "/.") }.joined(separator: ", ")
         case .unsupported: return "cannot write: \(detail)"
         case .writeFailed: return "write failed: \(detail)"
         }

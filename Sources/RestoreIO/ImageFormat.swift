@@ -3,34 +3,33 @@ import RestoreCore
 import Glibc
 #endif
 
-/// The file formats restore reads and writes.
-public enum ImageFormat: String, Sendable, CaseIterable {
-    case png, tiff, jpeg
+/// A file format restore reads (and perhaps writes), named by its short name ("png").
+/// What it can do comes from its codec in `ImageFiles.codecs`.
+public struct ImageFormat: Hashable, Sendable, CustomStringConvertible {
+    /// The short name: "png", "tiff", "jpeg".
+    public let rawValue: String
+    init(_ name: String) { rawValue = name }
 
+    public static let png = ImageFormat("png")
+    public static let tiff = ImageFormat("tiff")
+    public static let jpeg = ImageFormat("jpeg")
+
+    /// Every format, in the registry's order.
+    public static var allCases: [ImageFormat] { ImageFiles.codecs.map { $0.format } }
+
+    var codec: any ImageCodec.Type { ImageFiles.codecs.first { $0.format == self }! }
+    public var description: String { rawValue }
     /// File name extensions (lowercase, without the dot).
-    public var extensions: [String] {
-        switch self {
-        case .png: return ["png"]
-        case .tiff: return ["tif", "tiff"]
-        case .jpeg: return ["jpg", "jpeg", "jpe"]
-        }
-    }
-
+    public var extensions: [String] { codec.extensions }
+    /// The deepest samples the format stores (nil: restore only reads it).
+    public var deepest: OutputDepth? { codec.deepest }
+    public var storesAlpha: Bool { codec.storesAlpha }
     /// Whether `head` (the first bytes of a file) carries this format's magic number.
-    public func matches(head: [UInt8]) -> Bool {
-        switch self {
-        case .png: return head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-        case .tiff:
-            return head.starts(with: [0x49, 0x49, 0x2A, 0x00]) || head.starts(with: [0x4D, 0x4D, 0x00, 0x2A])
-                || head.starts(with: [0x49, 0x49, 0x2B, 0x00]) || head.starts(with: [0x4D, 0x4D, 0x00, 0x2B])
-        case .jpeg: return head.starts(with: [0xFF, 0xD8, 0xFF])
-        }
-    }
+    public func matches(head: [UInt8]) -> Bool { codec.matches(head: head) }
 
     /// The format named by a path's extension, if any.
     public static func fromExtension(of path: String) -> ImageFormat? {
-        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
-        let ext = path[path.index(after: dot)...].lowercased()
+        guard let ext = FileName.extension(of: path) else { return nil }
         return allCases.first { $0.extensions.contains(ext) }
     }
 }
@@ -100,45 +99,45 @@ public struct EncodeOptions: Sendable {
     }
 }
 
-/// The registry: sniffs a file's magic bytes first, then falls back to its extension.
+/// The registry of image formats: one table of codecs. Reading sniffs the magic number,
+/// trying the extension's format first, then the others; writing follows the extension.
+/// Adding a format is one codec file and one line here.
 public enum ImageFiles {
+    static let codecs: [any ImageCodec.Type] = [PNGCodec.self, TIFFCodec.self, JPEGCodec.self]
+
     /// Detects the format of the file at `path` from its first bytes.
     public static func detectFormat(path: String) throws(DecodeError) -> ImageFormat {
+        try codec(path: path).format
+    }
+
+    static func codec(path: String) throws(DecodeError) -> any ImageCodec.Type {
         let head = try readHead(path: path, count: 16)
         if head.isEmpty { throw DecodeError(path: path, format: nil, reason: .empty, detail: "0 bytes") }
-        if let f = ImageFormat.allCases.first(where: { $0.matches(head: head) }) { return f }
+        let byExt = ImageFormat.fromExtension(of: path)
+        let ordered = codecs.filter { $0.format == byExt } + codecs.filter { $0.format != byExt }
+        if let c = ordered.first(where: { $0.matches(head: head) }) { return c }
         let hex = head.prefix(8).map { String($0, radix: 16, uppercase: true) }
             .map { $0.count == 1 ? "0" + $0 : $0 }.joined(separator: " ")
-        var detail = "starts with \(hex)"
-        if let byExt = ImageFormat.fromExtension(of: path) {
-            detail += ", though the name says \(byExt.rawValue.uppercased())"
-        }
+        var detail = "it starts with \(hex), which is not the signature of any format restore reads (\(codecs.map { $0.format.rawValue.uppercased() }.joined(separator: ", ")))"
+        if let byExt { detail += ", though the name says \(byExt.rawValue.uppercased())" }
         throw DecodeError(path: path, format: nil, reason: .unknownFormat, detail: detail)
     }
 
     /// Reads the header of an image file.
     public static func inspect(path: String, limits: DecodeLimits = DecodeLimits()) throws(DecodeError) -> ImageInfo {
-        switch try detectFormat(path: path) {
-        case .png: return try PNGCodec.inspect(path: path, limits: limits)
-        case .tiff: return try TIFFCodec.inspect(path: path, limits: limits)
-        case .jpeg: return try JPEGCodec.inspect(path: path, limits: limits)
-        }
+        try codec(path: path).inspect(path: path, limits: limits)
     }
 
     /// Decodes an image file (format from its magic bytes).
     public static func read(path: String, limits: DecodeLimits = DecodeLimits(),
                             threads: Int = Parallelism.defaultThreads) throws(DecodeError) -> Image {
-        switch try detectFormat(path: path) {
-        case .png: return try PNGCodec.read(path: path, limits: limits, threads: threads)
-        case .tiff: return try TIFFCodec.read(path: path, limits: limits, threads: threads)
-        case .jpeg: return try JPEGCodec.read(path: path, limits: limits, threads: threads)
-        }
+        try codec(path: path).read(path: path, limits: limits, threads: threads)
     }
 
-    /// The format an output path asks for (by extension).
+    /// The format an output path asks for (by extension); it must be one restore writes.
     public static func outputFormat(path: String) throws(EncodeError) -> ImageFormat {
-        guard let f = ImageFormat.fromExtension(of: path) else {
-            let ext = path.split(separator: "/").last.flatMap { $0.contains(".") ? $0.split(separator: ".").last : nil }
+        guard let f = ImageFormat.fromExtension(of: path), f.deepest != nil else {
+            let ext = FileName.extension(of: path)
             throw EncodeError(path: path, reason: .unknownFormat, detail: ext.map { "'.\($0)'" } ?? "(no extension)")
         }
         return f
@@ -159,11 +158,7 @@ public enum ImageFiles {
             }
         }) { (tmp: String) throws(EncodeError) in
             do throws(EncodeError) {
-                switch fmt {
-                case .png: try PNGCodec.write(image, to: tmp, options: options)
-                case .tiff: try TIFFCodec.write(image, to: tmp, options: options)
-                case .jpeg: try JPEGCodec.write(image, to: tmp, options: options)
-                }
+                try fmt.codec.write(image, to: tmp, options: options)
             } catch {
                 var e = error
                 e.path = path  // name the output, not its temporary file

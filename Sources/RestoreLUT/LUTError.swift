@@ -25,6 +25,8 @@ public struct LUTError: RestoreError, Equatable {
     public var found: String?
     /// What the parser expected there, or the problem in words.
     public var expected: String
+    /// Why the other formats did not read the file either ("3dl: line 1: …"), when they were tried.
+    public var alsoTried: [String] = []
 
     public init(path: String?, reason: Reason, line: Int? = nil, found: String? = nil, expected: String) {
         self.path = path; self.reason = reason; self.line = line; self.found = found; self.expected = expected
@@ -37,6 +39,7 @@ public struct LUTError: RestoreError, Equatable {
         case .syntax: s += "expected \(expected)"
         default: s += expected
         }
+        if !alsoTried.isEmpty { s += " (nor does it read as " + alsoTried.joined(separator: "; ") + ")" }
         return s
     }
     public var category: ErrorCategory {

@@ -17,6 +17,8 @@ final class DataPathsTests: XCTestCase {
             try FileManager.default.createDirectory(atPath: prefix + "/" + d, withIntermediateDirectories: true)
         }
         XCTAssertEqual(DataPaths.root(executable: prefix + "/bin/restore"), prefix + "/share/restore")
-        XCTAssertNil(DataPaths.root(executable: "/nonexistent/bin/restore"))
+        XCTAssertNil(DataPaths.root(executable: "/nonexistent/bin/restore", source: nil))
+        XCTAssertEqual(DataPaths.root(executable: "/nonexistent/bin/restore"), Fixtures.repository,
+                       "the package the module was compiled from (what a depending package finds)")
     }
 }

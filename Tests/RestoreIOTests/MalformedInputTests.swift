@@ -48,6 +48,23 @@ final class MalformedInputTests: XCTestCase {
         expectFailure(write(Array("P6\n2 2\n255\n".utf8) + [UInt8](repeating: 9, count: 12), "image.ppm"), [.unknownFormat], "ppm")
     }
 
+    func testTheRegistrySniffsPastAMisleadingExtension() throws {
+        // A PNG named .tif reads as PNG; unknown bytes name every format tried and the extension.
+        let png = write(try Fixtures.bytes(Fixtures.path("pil_rgb8.png")), "really-a-png.tif")
+        XCTAssertEqual(try ImageFiles.detectFormat(path: png), .png)
+        XCTAssertEqual(try ImageFiles.read(path: png).metadata.sourceFormat, "png")
+        do {
+            _ = try ImageFiles.read(path: write([0x76, 0x2F, 0x31, 0x01, 0, 0, 0, 0], "frame.jpg"))
+            XCTFail("read unknown bytes")
+        } catch {
+            XCTAssertTrue(error.message.contains("starts with 76 2F 31 01"), error.message)
+            XCTAssertTrue(error.message.contains("(PNG, TIFF, JPEG)"), error.message)
+            XCTAssertTrue(error.message.contains("though the name says JPEG"), error.message)
+        }
+        XCTAssertEqual(ImageFormat.allCases, [.png, .tiff, .jpeg])
+        XCTAssertEqual(ImageFormat.fromExtension(of: "x/Shot.0001.TIFF"), .tiff)
+    }
+
     func testMissingFileAndFolder() {
         expectFailure(dir + "/nope.png", [.unreadable], "missing")
         expectFailure(dir, [.unreadable], "folder")

@@ -132,4 +132,19 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(try HaldCLUT.lut(from: image).threeD, cube)
         XCTAssertThrowsError(try HaldCLUT.lut(from: RestoreCore.Image(width: 60, height: 60, colorChannels: 3, hasAlpha: false)))
     }
+
+    func testTheRegistryTriesTheOtherFormatsAndReportsEach() throws {
+        // A .3dl's text saved as .cube reads (as OpenColorIO's FileTransform would), and a file
+        // no format reads gets the extension's reason plus every other format's.
+        let threeDL = try LUTFiles.serialize(try parse(good), format: .threeDL, path: nil)
+        XCTAssertEqual(try parse(threeDL, .cube).threeD?.size, 2)
+        XCTAssertThrowsError(try parse("LUT_3D_SIZE 2\nnot numbers\n")) { e in
+            let m = (e as! LUTError).message
+            for ext in [".3dl", ".spi1d", ".spi3d", ".csp"] { XCTAssertTrue(m.contains(ext + ": "), m) }
+            XCTAssertTrue(m.contains("8 rows for LUT_3D_SIZE 2"), m)
+        }
+        XCTAssertEqual(LUTFormat.allCases.map(\.rawValue), ["cube", "3dl", "spi1d", "spi3d", "csp", "hald"])
+        XCTAssertEqual(LUTFormat.fromExtension(of: "/a.b/LOOK.CUBE"), .cube)
+        XCTAssertNil(LUTFormat.fromExtension(of: "/a.cube/look"))
+    }
 }

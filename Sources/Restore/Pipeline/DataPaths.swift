@@ -7,10 +7,23 @@ import Glibc
 /// 1. `$RESTORE_DATA_DIR` (a folder holding `Plugins/` and `LUTs/`);
 /// 2. `<prefix>/share/restore` for a binary installed as `<prefix>/bin/restore`;
 /// 3. the source checkout the binary was built in (walking up from the executable, which
-///    SwiftPM puts under `.build/<triple>/<config>/`).
+///    SwiftPM puts under `.build/<triple>/<config>/`);
+/// 4. the restore package this module was compiled from (its source path, recorded at build
+///    time). This is what a host package that depends on restore finds: SwiftPM keeps the
+///    checkout (`.build/checkouts/restore`, or the local path of a path dependency) beside
+///    its build, so `import Restore` in another package sees the bundled plugins and LUTs
+///    with no environment variable. A binary copied to another machine without a data folder
+///    finds none (and a stage that needs a plugin then fails, naming the paths searched).
 public enum DataPaths {
+    /// The package root this file was compiled in (Sources/Restore/Pipeline/DataPaths.swift).
+    public static let sourceCheckout: String = {
+        var p = #filePath
+        for _ in 0..<4 { p = parent(p) }
+        return p
+    }()
+
     /// The data folder, or nil when none is found.
-    public static func root(executable: String? = nil) -> String? {
+    public static func root(executable: String? = nil, source: String? = sourceCheckout) -> String? {
         if let env = getenv("RESTORE_DATA_DIR") {
             let dir = String(cString: env)
             if isDataRoot(dir) { return dir }
@@ -25,6 +38,7 @@ public enum DataPaths {
             if up == dir { break }
             dir = up
         }
+        if let source, isDataRoot(source) { return source }
         return nil
     }
 

@@ -62,8 +62,8 @@ public final class Plan: Sendable {
 
         // The output's constraints against the input's header, before any pixel is decoded.
         let header = try ImageFiles.inspect(path: input)
-        if format == .jpeg && header.alpha != .none {
-            throw OptionError(path: output, "JPEG cannot store alpha; write .png or .tif to keep it")
+        if !format.storesAlpha && header.alpha != .none {
+            throw OptionError(path: output, "\(format.rawValue.uppercased()) cannot store alpha; write .png or .tif to keep it")
         }
         let (depth, depthWarning) = try Self.depth(request.depth, source: header.sampleFormat, format: format, output: output)
         if let depthWarning { report.warnings.append(depthWarning) }
@@ -123,7 +123,7 @@ public final class Plan: Sendable {
     /// (PNG: 16, JPEG: 8), with a warning when it has to lower it; an explicit depth the format
     /// cannot store is an error.
     static func depth(_ choice: Depth, source: SampleFormat, format: ImageFormat, output: String) throws(OptionError) -> (OutputDepth, String?) {
-        let maxDepth: OutputDepth = format == .tiff ? .float32 : format == .png ? .uint16 : .uint8
+        let maxDepth = format.deepest ?? .uint8
         let asked: OutputDepth
         switch choice {
         case .keep:

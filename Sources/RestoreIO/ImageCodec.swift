@@ -1,0 +1,46 @@
+import RestoreCore
+
+/// What every image format provides: its name, extensions and magic number, what it can
+/// store, and its reader and writer. Each codec is one type conforming to this, listed once
+/// in `ImageFiles.codecs`.
+protocol ImageCodec {
+    static var format: ImageFormat { get }
+    /// File name extensions, lowercase, without the dot; the first is the usual one.
+    static var extensions: [String] { get }
+    /// The deepest samples the writer stores (nil: read-only).
+    static var deepest: OutputDepth? { get }
+    static var storesAlpha: Bool { get }
+    /// Whether `head` (the first 16 bytes of a file, or fewer) carries this format's magic number.
+    static func matches(head: [UInt8]) -> Bool
+    /// The header, read without decoding pixels.
+    static func inspect(path: String, limits: DecodeLimits) throws(DecodeError) -> ImageInfo
+    static func read(path: String, limits: DecodeLimits, threads: Int) throws(DecodeError) -> Image
+    static func write(_ image: Image, to path: String, options: EncodeOptions) throws(EncodeError)
+}
+
+extension PNGCodec: ImageCodec {
+    static let format = ImageFormat.png
+    static let extensions = ["png"]
+    static let deepest: OutputDepth? = .uint16
+    static let storesAlpha = true
+    static func matches(head: [UInt8]) -> Bool { head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) }
+}
+
+extension TIFFCodec: ImageCodec {
+    static let format = ImageFormat.tiff
+    static let extensions = ["tif", "tiff"]
+    static let deepest: OutputDepth? = .float32
+    static let storesAlpha = true
+    static func matches(head: [UInt8]) -> Bool {
+        head.starts(with: [0x49, 0x49, 0x2A, 0x00]) || head.starts(with: [0x4D, 0x4D, 0x00, 0x2A])
+            || head.starts(with: [0x49, 0x49, 0x2B, 0x00]) || head.starts(with: [0x4D, 0x4D, 0x00, 0x2B])
+    }
+}
+
+extension JPEGCodec: ImageCodec {
+    static let format = ImageFormat.jpeg
+    static let extensions = ["jpg", "jpeg", "jpe"]
+    static let deepest: OutputDepth? = .uint8
+    static let storesAlpha = false
+    static func matches(head: [UInt8]) -> Bool { head.starts(with: [0xFF, 0xD8, 0xFF]) }
+}
