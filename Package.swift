@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // restore — image restoration and colour correction for post-production.
-// Module map and dependency rules: ../shared/ARCHITECTURE.md (dependencies point down only).
+// Module map and dependency rules: README.md, "Layout" (dependencies point down only).
 import PackageDescription
 
 // Kernel modules are compiled for Haswell-level x86-64 (x86-64-v3: AVX2, FMA, BMI2 — every

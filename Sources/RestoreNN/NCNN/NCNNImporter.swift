@@ -1,6 +1,6 @@
 import RestoreCore
 
-/// The ncnn importer: `.param` + `.bin` (../shared/formats/ncnn.md) into a layer graph.
+/// The ncnn importer: `.param` + `.bin` (ncnn's docs/developer-guide/param-and-model-file-structure.md) into a layer graph.
 public typealias NCNNModel = LayerGraph
 
 extension LayerGraph {

@@ -1,4 +1,4 @@
-/// One layer line of an ncnn `.param` file (see ../shared/formats/ncnn.md): type, name,
+/// One layer line of an ncnn `.param` file (see ncnn's docs/developer-guide/param-and-model-file-structure.md): type, name,
 /// input and output blob names, and `key=value` parameters.
 public struct NCNNLayerSpec: Sendable, Equatable {
     public var type: String
