@@ -7,6 +7,8 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 SCRATCH=${SCRATCH:-$(mktemp -d)}
+# A path dependency is known by its folder name (lowercased), whatever the clone is called.
+PKG=$(basename "$REPO" | tr "[:upper:]" "[:lower:]")
 trap 'rm -rf "$SCRATCH"' EXIT
 mkdir -p "$SCRATCH/Sources/readme-pipeline" "$SCRATCH/Sources/readme-lut"
 # The first and second ```swift blocks after "## As a library", verbatim.
@@ -36,7 +38,7 @@ PY
 )
 DOCC_LINES=""
 for t in $DOCC_TARGETS; do
-  DOCC_LINES="$DOCC_LINES        .executableTarget(name: \"$t\", dependencies: [.product(name: \"Restore\", package: \"restore\"), .product(name: \"RestoreLUT\", package: \"restore\")]),
+  DOCC_LINES="$DOCC_LINES        .executableTarget(name: \"$t\", dependencies: [.product(name: \"Restore\", package: \"$PKG\"), .product(name: \"RestoreLUT\", package: \"$PKG\")]),
 "
 done
 cat > "$SCRATCH/Package.swift" <<SWIFT
@@ -46,8 +48,8 @@ let package = Package(
     name: "scratch",
     dependencies: [.package(path: "$REPO")],
     targets: [
-        .executableTarget(name: "readme-pipeline", dependencies: [.product(name: "Restore", package: "restore")]),
-        .executableTarget(name: "readme-lut", dependencies: [.product(name: "RestoreLUT", package: "restore")]),
+        .executableTarget(name: "readme-pipeline", dependencies: [.product(name: "Restore", package: "$PKG")]),
+        .executableTarget(name: "readme-lut", dependencies: [.product(name: "RestoreLUT", package: "$PKG")]),
 $DOCC_LINES    ]
 )
 SWIFT

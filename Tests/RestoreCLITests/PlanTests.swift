@@ -155,4 +155,20 @@ final class PlanTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
+
+    func testTheREADMEConfigExampleRunsAsWritten() throws {
+        // The README's config block, saved beside the checkout's LUTs/ as its text says.
+        let readme = try String(contentsOfFile: Fixtures.repository + "/README.md", encoding: .utf8)
+        let section = readme.components(separatedBy: "## Config, presets and plugins")[1]
+        let yaml = section.components(separatedBy: "```yaml\n")[1].components(separatedBy: "```")[0]
+        XCTAssertTrue(yaml.contains("space: rec709"), yaml)
+        try yaml.write(toFile: dir + "/restore.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/LUTs", withDestinationPath: Fixtures.repository + "/LUTs")
+        let out = dir + "/film.png"
+        let r = try restore(Fixtures.path("pil_rgb8.png"), out, "--config", dir + "/restore.yaml")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let a = try ImageFiles.inspect(path: Fixtures.path("pil_rgb8.png")), b = try ImageFiles.inspect(path: out)
+        XCTAssertEqual([b.width, b.height], [2 * a.width, 2 * a.height], "the film preset's ×2 ran")
+        XCTAssertTrue(r.stderr.contains("denoise: σ"), r.stderr)
+    }
 }
