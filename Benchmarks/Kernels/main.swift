@@ -137,7 +137,7 @@ func nnBenchmark() throws {
     let size = positional.dropFirst().first.flatMap { Int($0) } ?? 256
     let threads = args.firstIndex(of: "--threads").flatMap { Int(args[args.index(after: $0)]) } ?? 1
     let channels = args.firstIndex(of: "--channels").flatMap { Int(args[args.index(after: $0)]) } ?? 3
-    for backend in [Backend.onednn] {
+    for backend in [BackendChoice.onednn] {
         let model = param.hasSuffix(".onnx") ? try LayerGraph(onnx: param, backend: backend, threads: threads)
                                              : try NCNNModel(param: param, backend: backend, threads: threads)
         var seed: UInt64 = 1

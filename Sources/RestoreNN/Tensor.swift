@@ -1,15 +1,18 @@
+import RestoreCore
+
 /// A CHW Float32 tensor (batch 1): `c` planes of `h`×`w`, plane-major — the layout of
 /// `Image` samples and of ncnn blobs. A vector (after global pooling) is (c, 1, 1).
 public struct Tensor: Sendable, Equatable {
     public var c: Int, h: Int, w: Int
     public var data: [Float]
-    /// True when `data` is in oneDNN's blocked layout (nChw8c, or nChw16c on AVX-512: channels
-    /// in blocks of `Tensor.block`, padded) — only between fast layers; every reference layer
-    /// sees plain CHW (`plain`).
+    /// True when `data` is in the blocked layout (channels in blocks of `Tensor.block` lanes,
+    /// the last block padded: nChw8c / nChw16c) — only between a fast backend's layers; every
+    /// reference layer that does not say it accepts blocked tensors sees plain CHW (`plain`).
     var blocked = false
 
-    /// Channels per block of the blocked layout: 16 where oneDNN runs AVX-512 kernels, else 8.
-    static let block: Int = OneDNN.shared.avx512 ? 16 : 8
+    /// Channels per block of the blocked layout: 16 on AVX-512 processors (one 512-bit vector
+    /// of lanes), else 8. A fast backend exchanges tensors in this layout.
+    static let block: Int = CPUFeatures.avx512 ? 16 : 8
 
     public init(c: Int, h: Int, w: Int, data: [Float]) {
         precondition(data.count == c * h * w, "tensor data does not match its shape")

@@ -15,7 +15,7 @@ final class BackendDifferentialTests: XCTestCase {
             (4, 6, 3, 1, 0, 11, 9, .sigmoid, true), (64, 64, 3, 1, 1, 15, 13, .leaky(0.1), true),
         ]
         for c in configs {
-            let spec = NCNNLayerSpec(type: "Convolution", name: "c", inputs: ["x"], outputs: ["y"], params: [:], line: 1)
+            let spec = LayerSpec(op: "Convolution", name: "c", inputs: ["x"], outputs: ["y"], location: SourceLocation(file: nil, index: 1))
             let ref = ConvolutionLayer(spec: spec, g: ConvGeometry(outC: c.outC, kw: c.k, kh: c.k, dw: 1, dh: 1, sw: c.s, sh: c.s,
                                        padL: c.pad, padR: c.pad, padT: c.pad, padB: c.pad,
                                        weights: (0..<(c.outC * c.inC * c.k * c.k)).map { _ in rng.next() * 0.3 },
@@ -55,7 +55,7 @@ final class BackendDifferentialTests: XCTestCase {
             (16, 3, 4, 2, 3, 9, 11, .none), (16, 16, 2, 2, 0, 7, 5, .leaky(0.1)), (5, 7, 3, 1, 1, 6, 9, .relu),
         ]
         for c in configs {
-            let spec = NCNNLayerSpec(type: "Deconvolution", name: "d", inputs: ["x"], outputs: ["y"], params: [:], line: 1)
+            let spec = LayerSpec(op: "Deconvolution", name: "d", inputs: ["x"], outputs: ["y"], location: SourceLocation(file: nil, index: 1))
             let ref = DeconvolutionLayer(spec: spec, g: ConvGeometry(outC: c.outC, kw: c.k, kh: c.k, dw: 1, dh: 1, sw: c.s, sh: c.s,
                                          padL: c.pad, padR: c.pad, padT: c.pad, padB: c.pad,
                                          weights: (0..<(c.outC * c.inC * c.k * c.k)).map { _ in rng.next() * 0.3 },
@@ -72,7 +72,7 @@ final class BackendDifferentialTests: XCTestCase {
     func testWinogradMatchesDirect() throws {
         try XCTSkipUnless(OneDNN.shared.available, "oneDNN did not initialise")
         var rng = RNG(s: 5)
-        let spec = NCNNLayerSpec(type: "Convolution", name: "c", inputs: ["x"], outputs: ["y"], params: [:], line: 1)
+        let spec = LayerSpec(op: "Convolution", name: "c", inputs: ["x"], outputs: ["y"], location: SourceLocation(file: nil, index: 1))
         let ref = ConvolutionLayer(spec: spec, g: ConvGeometry(outC: 64, kw: 3, kh: 3, dw: 1, dh: 1, sw: 1, sh: 1, padL: 1, padR: 1, padT: 1, padB: 1,
                                    weights: (0..<(64 * 64 * 9)).map { _ in rng.next() * 0.1 }, bias: (0..<64).map { _ in rng.next() }, activation: .leaky(0.1)),
                                    padValue: 0)
@@ -94,7 +94,7 @@ final class BackendDifferentialTests: XCTestCase {
         try XCTSkipUnless(OneDNN.shared.available, "oneDNN did not initialise")
         var rng = RNG(s: 17)
         for (inC, outC, k, act) in [(16, 16, 2, Activation.leaky(0.1)), (32, 16, 2, .none), (16, 32, 3, .relu)] {
-            let spec = NCNNLayerSpec(type: "Deconvolution", name: "d", inputs: ["x"], outputs: ["y"], params: [:], line: 1)
+            let spec = LayerSpec(op: "Deconvolution", name: "d", inputs: ["x"], outputs: ["y"], location: SourceLocation(file: nil, index: 1))
             let ref = DeconvolutionLayer(spec: spec, g: ConvGeometry(outC: outC, kw: k, kh: k, dw: 1, dh: 1, sw: k, sh: k,
                                          padL: 0, padR: 0, padT: 0, padB: 0, weights: (0..<(outC * inC * k * k)).map { _ in rng.next() * 0.3 },
                                          bias: (0..<outC).map { _ in rng.next() }, activation: act), outPadR: 0, outPadB: 0)
@@ -111,7 +111,7 @@ final class BackendDifferentialTests: XCTestCase {
     /// The reference ops that also take blocked tensors give the same values as on plain ones.
     func testBlockedLayoutOpsMatchPlain() throws {
         var rng = RNG(s: 23)
-        let spec = NCNNLayerSpec(type: "Op", name: "o", inputs: ["a", "b"], outputs: ["y"], params: [:], line: 1)
+        let spec = LayerSpec(op: "Op", name: "o", inputs: ["a", "b"], outputs: ["y"], location: SourceLocation(file: nil, index: 1))
         func random(_ c: Int, _ h: Int, _ w: Int) -> Tensor { Tensor(c: c, h: h, w: w, data: (0..<(c * h * w)).map { _ in rng.next() }) }
         let a = random(32, 9, 11), b = random(32, 9, 11), small = random(32, 5, 6), v = random(32, 1, 1), odd = random(21, 9, 11)
         let cases: [(String, any Layer, [Tensor])] = [

@@ -18,7 +18,7 @@ final class NCNNGoldenTests: XCTestCase {
         let rows = try String(contentsOfFile: Self.dir + "/manifest.tsv", encoding: .utf8)
             .split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t").map(String.init) }
         XCTAssertGreaterThanOrEqual(rows.count, 8)
-        for r in rows { for backend in Backend.allCases {
+        for r in rows { for backend in BackendChoice.allCases {
             let model = try NCNNModel(param: Self.models + "/" + r[1] + ".param", backend: backend)
             XCTAssertEqual(model.inputBlob, r[2], r[0])
             XCTAssertEqual(model.outputBlob, r[3], r[0])

@@ -18,7 +18,7 @@ final class ONNXTests: XCTestCase {
         for r in rows {
             let input = Tensor(c: Int(r[1])!, h: Int(r[2])!, w: Int(r[3])!, data: try Fixtures.floats(Self.dir + "/\(r[0]).in.f32"))
             let expected = try Fixtures.floats(Self.dir + "/\(r[0]).out.f32")
-            for backend in Backend.allCases {
+            for backend in BackendChoice.allCases {
                 let model = try LayerGraph(onnx: Self.dir + "/\(r[0]).onnx", backend: backend)
                 let out = try model.run(input)
                 XCTAssertEqual([out.c, out.h, out.w], [Int(r[4])!, Int(r[5])!, Int(r[6])!], r[0])
@@ -26,7 +26,7 @@ final class ONNXTests: XCTestCase {
                 XCTAssertLessThanOrEqual(diff, 1e-4, "\(r[0]) \(backend): max |Δ| \(diff) against PyTorch")
             }
             let arch = Architecture(rawValue: String(r[0].prefix { $0 != "-" }))!
-            for backend in Backend.allCases {
+            for backend in BackendChoice.allCases {
                 let model = try LayerGraph(safetensors: Self.dir + "/\(r[0]).safetensors", architecture: arch, backend: backend)
                 let diff = maxAbsDifference(try model.run(input).data, expected)
                 XCTAssertLessThanOrEqual(diff, 1e-4, "\(r[0]) safetensors \(backend): max |Δ| \(diff) against PyTorch")

@@ -12,7 +12,7 @@ final class OwnModelTests: XCTestCase {
             let dir = Fixtures.repository + "/Plugins/" + plugin
             let input = Tensor(c: inC, h: 24, w: 24, data: try Fixtures.floats(dir + "/golden.in.f32"))
             let expected = try Fixtures.floats(dir + "/golden.out.f32")
-            for backend in Backend.allCases {
+            for backend in BackendChoice.allCases {
                 let model = try LayerGraph(safetensors: dir + "/weights.safetensors", architecture: arch, backend: backend)
                 let out = try model.run(input)
                 XCTAssertEqual([out.c, out.h, out.w], [3, 24 * scale, 24 * scale], plugin)

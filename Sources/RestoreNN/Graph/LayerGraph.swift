@@ -1,19 +1,7 @@
 import RestoreCore
 
-/// Which implementation runs the heavy layers.
-public enum Backend: String, Sendable, CaseIterable {
-    /// Plain Swift: the living definition of every op.
-    case reference
-    /// oneDNN for convolutions (fused bias and activation), reference for the rest.
-    case onednn
-
-    /// oneDNN when the library initialises, otherwise the reference backend.
-    public static var best: Backend { OneDNN.shared.available ? .onednn : .reference }
-}
-
 /// A network as a list of layers over named blobs, whichever file it was imported from (ncnn,
-/// ONNX, safetensors + architecture). With the oneDNN backend, convolutions and
-/// deconvolutions are swapped for fast layers and PReLUs folded into them.
+/// ONNX, safetensors + architecture), run by a `Backend` that accelerates the layers it can.
 public struct LayerGraph: Sendable {
     public let layers: [any Layer]
     /// The blob the graph reads and the one it produces.
@@ -22,38 +10,16 @@ public struct LayerGraph: Sendable {
     /// The model file (for messages).
     public let path: String
 
+    /// The backend running it.
+    public let backend: any Backend
+
     /// `layers` are reference layers; `backend` decides which run fast.
-    init(layers reference: [any Layer], inputBlob: String, outputBlob: String, path: String, backend: Backend, threads: Int) {
-        if backend == .onednn { OneDNN.configure(threads: threads) }
-        var built: [any Layer] = []
-        for l in reference {
-            if backend == .onednn, let conv = l as? ConvolutionLayer, let fast = OneDNNConvolution(conv) { built.append(fast) }
-            else if backend == .onednn, let deconv = l as? DeconvolutionLayer, let fast = OneDNNPatchDeconvolution(deconv, threads: threads) { built.append(fast) }
-            else if backend == .onednn, let deconv = l as? DeconvolutionLayer, let fast = OneDNNConvolution(deconv) { built.append(fast) }
-            else { built.append(l) }
-        }
-        layers = Self.fusingPReLU(built, threads: threads)
+    init(layers reference: [any Layer], inputBlob: String, outputBlob: String, path: String, backend: any Backend, threads: Int) {
+        layers = backend.accelerate(reference, threads: threads)
+        self.backend = backend
         self.inputBlob = inputBlob
         self.outputBlob = outputBlob
         self.path = path
-    }
-
-    /// Folds each PReLU that is the only reader of a oneDNN convolution's output into it.
-    static func fusingPReLU(_ layers: [any Layer], threads: Int) -> [any Layer] {
-        var readers: [String: Int] = [:]
-        for l in layers { for i in l.spec.inputs { readers[i, default: 0] += 1 } }
-        var out: [any Layer] = []
-        for l in layers {
-            if let p = l as? PReLULayer, let conv = out.last as? OneDNNConvolution, conv.prelu == nil,
-               conv.spec.outputs.count == 1, p.spec.inputs == conv.spec.outputs, readers[p.spec.inputs[0]] == 1,
-               p.slopes.count == 1 || p.slopes.count == conv.g.outC {
-                conv.fuse(p)
-                conv.threads = threads
-                continue
-            }
-            out.append(l)
-        }
-        return out
     }
 
     /// Runs the graph on `input`. Intermediate blobs are released as soon as their last
@@ -75,9 +41,8 @@ public struct LayerGraph: Sendable {
             // their input's storage until one is written to: counting them overestimates.)
             live += outBytes
             // Transient memory: a layout conversion of the inputs for layers that need plain
-            // tensors; oneDNN's scratchpad and reorders for convolutions (Winograd transforms
-            // of input and output) — measured at about their input plus output.
-            let transient = (l.acceptsBlocked ? 0 : inBytes) + (l is OneDNNConvolution || l is OneDNNPatchDeconvolution ? inBytes + outBytes : 0)
+            // tensors, and the backend's workspace.
+            let transient = (l.acceptsBlocked ? 0 : inBytes) + backend.workspaceBytes(l, inputBytes: inBytes, outputBytes: outBytes)
             peak = Swift.max(peak, live + transient)
             return outs
         }
@@ -91,11 +56,11 @@ public struct LayerGraph: Sendable {
         var remaining: [String: Int] = [:]
         for l in layers { for i in l.spec.inputs { remaining[i, default: 0] += 1 } }
         var blobs: [String: T] = [inputBlob: input]
-        for l in layers where l.spec.type != "Input" {
+        for l in layers where l.spec.op != "Input" {
             var ins: [T] = []
             for name in l.spec.inputs {
                 guard let t = blobs[name] else {
-                    throw NNError(path: path, reason: .syntax, line: l.spec.line, detail: "\(l.spec.label): blob '\(name)' is not produced before use")
+                    throw NNError(path: path, reason: .syntax, line: l.spec.location.unit == .line ? l.spec.location.index : nil, detail: "\(l.spec.label): blob '\(name)' is not produced before use")
                 }
                 ins.append(t)
                 remaining[name, default: 1] -= 1

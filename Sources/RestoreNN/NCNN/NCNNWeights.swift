@@ -8,7 +8,7 @@ struct NCNNWeights {
 
     init(bytes: [UInt8], path: String?) { self.bytes = bytes; self.path = path }
 
-    private func fail(_ layer: NCNNLayerSpec, _ what: String) -> NNError {
+    private func fail(_ layer: NCNNLayerLine, _ what: String) -> NNError {
         NNError(path: path, reason: .badWeights, line: layer.line, detail: "\(layer.label): \(what)")
     }
 
@@ -16,15 +16,16 @@ struct NCNNWeights {
         UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
     }
 
-    mutating func raw(_ n: Int, for layer: NCNNLayerSpec) throws(NNError) -> [Float] {
-        guard n >= 0, offset + 4 * n <= bytes.count else { throw fail(layer, "needs \(n) float32 values past the end of the weights") }
+    mutating func raw(_ n: Int, for layer: NCNNLayerLine) throws(NNError) -> [Float] {
+        guard n >= 0, n <= (bytes.count - offset) / 4 else { throw fail(layer, "needs \(n) float32 values past the end of the weights") }
         var out = [Float](repeating: 0, count: n)
         for i in 0..<n { out[i] = Float(bitPattern: u32(offset + 4 * i)) }
         offset += 4 * n
         return out
     }
 
-    mutating func tagged(_ n: Int, for layer: NCNNLayerSpec) throws(NNError) -> [Float] {
+    mutating func tagged(_ n: Int, for layer: NCNNLayerLine) throws(NNError) -> [Float] {
+        guard n >= 0, n <= bytes.count else { throw fail(layer, "declares \(n) weights, more than the file's \(bytes.count) bytes hold") }
         guard offset + 4 <= bytes.count else { throw fail(layer, "weights end before the tag") }
         let tag = u32(offset)
         offset += 4

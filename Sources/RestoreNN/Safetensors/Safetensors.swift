@@ -17,8 +17,9 @@ struct SafetensorsFile {
         }
         func bad(_ what: String) -> NNError { NNError(path: path, reason: .badWeights, detail: what) }
         guard bytes.count >= 8 else { throw bad("shorter than the 8-byte header length: not a safetensors file") }
-        let n = (0..<8).reduce(0) { $0 | Int(bytes[$1]) << (8 * $1) }
-        guard n > 1, n <= bytes.count - 8 else { throw bad("header length \(n) does not fit the \(bytes.count)-byte file: not a safetensors file") }
+        let n64 = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[$1]) << (8 * UInt64($1)) }
+        guard n64 > 1, n64 <= UInt64(bytes.count - 8) else { throw bad("its header length does not fit the \(bytes.count)-byte file: not a safetensors file") }
+        let n = Int(n64)
         guard let header = try? JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + n)])) as? [String: Any] else {
             throw bad("the header is not a JSON object")
         }
@@ -27,10 +28,19 @@ struct SafetensorsFile {
         for (name, value) in header where name != "__metadata__" {
             guard let d = value as? [String: Any], let dtype = d["dtype"] as? String, let shape = d["shape"] as? [Int],
                   let range = d["data_offsets"] as? [Int], range.count == 2 else { throw bad("tensor '\(name)': malformed header entry") }
-            let count = shape.reduce(1, *), start = data + range[0], end = data + range[1]
             let width = ["F32": 4, "F16": 2, "BF16": 2][dtype]
             guard let width else { throw bad("tensor '\(name)': dtype \(dtype) (F32, F16 and BF16 are read)") }
-            guard range[0] >= 0, start <= end, end <= bytes.count, end - start == count * width else {
+            var count = 1
+            for d in shape {
+                let (p, overflow) = count.multipliedReportingOverflow(by: d)
+                guard d >= 0, !overflow, p <= bytes.count else { throw bad("tensor '\(name)': shape \(shape) does not fit the file") }
+                count = p
+            }
+            guard range[0] >= 0, range[1] >= range[0], range[1] <= bytes.count - data else {
+                throw bad("tensor '\(name)': bytes \(range[0])…\(range[1]) lie outside the file")
+            }
+            let start = data + range[0], end = data + range[1]
+            guard end - start == count * width else {
                 throw bad("tensor '\(name)': bytes \(range[0])…\(range[1]) do not hold \(shape) \(dtype) inside the file")
             }
             let values: [Float] = (0..<count).map { i in
@@ -74,14 +84,17 @@ public enum Architecture: String, Sendable, CaseIterable {
 
 extension LayerGraph {
     /// Builds `architecture` from the weights in `path`.
-    public init(safetensors path: String, architecture: Architecture, backend: Backend = .best,
+    public init(safetensors path: String, architecture: Architecture, backend: BackendChoice = .best,
                 threads: Int = Parallelism.defaultThreads) throws(NNError) {
         let file = try SafetensorsFile(path: path)
         var layers: [any Layer] = []
         var line = 0
-        func spec(_ type: String, _ name: String, _ inputs: [String], _ output: String) -> NCNNLayerSpec {
-            line += 1
-            return NCNNLayerSpec(type: type, name: name, inputs: inputs, outputs: [output], params: [:], line: line)
+        func here() -> SourceLocation { line += 1; return SourceLocation(file: path, index: line, unit: .layer) }
+        /// Adds the op `op` (built by the op table, as for every importer).
+        func add(_ op: String, _ name: String, _ inputs: [String], _ output: String, _ params: [String: LayerParam] = [:],
+                 tensors: [String: [Float]] = [:]) throws(NNError) {
+            layers.append(try Ops.build(LayerSpec(op: op, name: name, inputs: inputs, outputs: [output], params: params,
+                                                  tensors: tensors, location: here())))
         }
         /// A same-padded convolution, or with `stride` > 1 an unpadded stride × stride one
         /// (a U-Net's way down); returns its output channels.
@@ -97,7 +110,7 @@ extension LayerGraph {
             let p = stride == 1 ? (kw / 2, kh / 2) : (0, 0)
             let g = ConvGeometry(outC: outC, kw: kw, kh: kh, dw: 1, dh: 1, sw: stride, sh: stride, padL: p.0, padR: p.0, padT: p.1, padB: p.1,
                                  weights: w.values, bias: b.values, activation: activation)
-            layers.append(ConvolutionLayer(spec: spec("Convolution", key, [input], output), g: g, padValue: 0))
+            layers.append(try Ops.build(g.spec(op: "Convolution", name: key, inputs: [input], outputs: [output], location: here())))
             return outC
         }
         /// A stride × stride transposed convolution with a stride × stride kernel (a U-Net's way up).
@@ -110,7 +123,7 @@ extension LayerGraph {
             let g = ConvGeometry(outC: outC, kw: kw, kh: kh, dw: 1, dh: 1, sw: stride, sh: stride, padL: 0, padR: 0, padT: 0, padB: 0,
                                  weights: ConvGeometry.transposedWeights(w.values, inC: inC, outC: outC, taps: kh * kw),
                                  bias: b.values, activation: .none)
-            layers.append(DeconvolutionLayer(spec: spec("Deconvolution", key, [input], output), g: g, outPadR: 0, outPadB: 0))
+            layers.append(try Ops.build(g.spec(op: "Deconvolution", name: key, inputs: [input], outputs: [output], location: here())))
         }
         /// Residual blocks `prefix`.0, .1, … (c1, ReLU, c2, plus the block's input); returns the last blob.
         func resBlocks(_ prefix: String, _ input: String) throws(NNError) -> String {
@@ -119,7 +132,7 @@ extension LayerGraph {
                 let key = "\(prefix).\(j)"
                 try conv(key + ".c1", blob, key + ".c1", activation: .relu)
                 try conv(key + ".c2", key + ".c1", key + ".c2")
-                layers.append(BinaryOpLayer(spec: spec("BinaryOp", key, [blob, key + ".c2"], key), op: 0, withScalar: false, b: 0))
+                try add("BinaryOp", key, [blob, key + ".c2"], key, ["operation": .string("add")])
                 blob = key; j += 1
             }
             return blob
@@ -129,10 +142,10 @@ extension LayerGraph {
             guard outC <= inC else { throw NNError(path: path, reason: .badWeights, detail: "the last convolution has \(outC) channels for a \(inC)-channel input") }
             var image = "input"
             if outC < inC {
-                layers.append(SliceLayer(spec: spec("Slice", "colour", ["input"], "colour"), channels: (0, Int64(outC)), rows: nil, columns: nil))
+                try add("Slice", "colour", ["input"], "colour", ["channels": .ints([0, outC])])
                 image = "colour"
             }
-            layers.append(BinaryOpLayer(spec: spec("BinaryOp", "residual", [image, noise], "output"), op: 1, withScalar: false, b: 0))
+            try add("BinaryOp", "residual", [image, noise], "output", ["operation": .string("sub")])
         }
         func convKeys() -> [Int] {
             file.tensors.keys.compactMap { k -> Int? in
@@ -140,13 +153,14 @@ extension LayerGraph {
                 return Int(k.dropFirst(5).dropLast(7))
             }.sorted()
         }
-        layers.append(PassLayer(spec: spec("Input", "input", [], "input")))
+        try add("Input", "input", [], "input")
         let inC: Int
         switch architecture {
         case .srvgg:
             let convs = convKeys()
             guard let first = convs.first, let last = convs.last else { throw NNError(path: path, reason: .badWeights, detail: "no body.N.weight convolutions") }
             inC = try file.tensor("body.\(first).weight", rank: 4).shape[1]
+            guard inC > 0 else { throw NNError(path: path, reason: .badWeights, detail: "'body.\(first).weight' takes 0 input channels") }
             var blob = "input"
             for k in convs {
                 let out = try conv("body.\(k)", blob, "c\(k)")
@@ -154,24 +168,25 @@ extension LayerGraph {
                 if k != last {
                     let slopes = try file.tensor("body.\(k + 1).weight")
                     guard slopes.values.count == out else { throw NNError(path: path, reason: .badWeights, detail: "'body.\(k + 1).weight': \(slopes.values.count) PReLU slopes for \(out) channels") }
-                    layers.append(PReLULayer(spec: spec("PReLU", "body.\(k + 1)", [blob], "a\(k)"), slopes: slopes.values))
+                    try add("PReLU", "body.\(k + 1)", [blob], "a\(k)", tensors: ["slopes": slopes.values])
                     blob = "a\(k)"
                 }
             }
             let outC = try file.tensor("body.\(last).weight").shape[0]
             let r = Int(Double(outC / inC).squareRoot())
             guard r * r * inC == outC else { throw NNError(path: path, reason: .badWeights, detail: "the last convolution's \(outC) channels are not \(inC)·scale²") }
-            layers.append(PixelShuffleLayer(spec: spec("PixelShuffle", "upsampler", [blob], "shuffled"), r: r, mode: 0))
-            layers.append(InterpLayer(spec: spec("Interp", "base", ["input"], "base"), type: 1, hScale: Float(r), wScale: Float(r), outH: 0, outW: 0))
-            layers.append(BinaryOpLayer(spec: spec("BinaryOp", "add", ["shuffled", "base"], "output"), op: 0, withScalar: false, b: 0))
+            try add("PixelShuffle", "upsampler", [blob], "shuffled", ["factor": .int(r)])
+            try add("Interp", "base", ["input"], "base", ["mode": .string("nearest"), "scale": .floats([Float(r), Float(r)])])
+            try add("BinaryOp", "add", ["shuffled", "base"], "output", ["operation": .string("add")])
         case .espcn:
             inC = try file.tensor("c1.weight", rank: 4).shape[1]
+            guard inC > 0 else { throw NNError(path: path, reason: .badWeights, detail: "'c1.weight' takes 0 input channels") }
             try conv("c1", "input", "c1", activation: .relu)
             try conv("c2", "c1", "c2", activation: .relu)
             let outC = try conv("c3", "c2", "c3")
             let r = Int(Double(outC / inC).squareRoot())
             guard r * r * inC == outC else { throw NNError(path: path, reason: .badWeights, detail: "c3's \(outC) channels are not \(inC)·scale²") }
-            layers.append(PixelShuffleLayer(spec: spec("PixelShuffle", "shuffle", ["c3"], "output"), r: r, mode: 0))
+            try add("PixelShuffle", "shuffle", ["c3"], "output", ["factor": .int(r)])
         case .dncnn:
             let convs = convKeys()
             guard let first = convs.first, let last = convs.last else { throw NNError(path: path, reason: .badWeights, detail: "no body.N.weight convolutions") }
@@ -196,12 +211,12 @@ extension LayerGraph {
             blob = try resBlocks("bottom", blob)
             for i in (0..<levels).reversed() {
                 try deconv("up.\(i)", blob, "up.\(i)", stride: 2)
-                layers.append(BinaryOpLayer(spec: spec("BinaryOp", "skip.\(i)", ["up.\(i)", skips[i]], "skip.\(i)"), op: 0, withScalar: false, b: 0))
+                try add("BinaryOp", "skip.\(i)", ["up.\(i)", skips[i]], "skip.\(i)", ["operation": .string("add")])
                 blob = try resBlocks("dec.\(i)", "skip.\(i)")
             }
             let outC = try conv("tail", blob, "tail")
             try subtractNoise("tail", outC: outC, inC: inC)
         }
-        self.init(layers: layers, inputBlob: "input", outputBlob: "output", path: path, backend: backend, threads: threads)
+        self.init(layers: layers, inputBlob: "input", outputBlob: "output", path: path, backend: backend.backend, threads: threads)
     }
 }

@@ -24,11 +24,6 @@ final class OneDNN: @unchecked Sendable {
 
     var available: Bool { engine != nil && stream != nil }
 
-    /// True when oneDNN runs AVX-512 kernels here (they want 16-channel blocks).
-    var avx512: Bool {
-        let isa = dnnl_get_effective_cpu_isa().rawValue, core = dnnl_cpu_isa_avx512_core.rawValue
-        return isa & core == core
-    }
     /// The blocked activation layout matching `Tensor.block`.
     static var blockedTag: dnnl_format_tag_t { Tensor.block == 16 ? dnnl_nChw16c : dnnl_nChw8c }
 

@@ -1,23 +1,8 @@
 import Foundation
 
-/// An activation fused into a layer (ncnn's 9= / 10= parameters).
+/// An activation fused into a layer (a spec's `activation` and `activation_params`).
 public enum Activation: Sendable, Equatable {
     case none, relu, leaky(Float), clip(Float, Float), sigmoid, mish, hardswish(Float, Float)
-
-    init(type: Int, params: [Float], layer: NCNNLayerSpec, path: String?) throws(NNError) {
-        func p(_ i: Int, _ d: Float) -> Float { i < params.count ? params[i] : d }
-        switch type {
-        case 0: self = .none
-        case 1: self = .relu
-        case 2: self = .leaky(p(0, 0))
-        case 3: self = .clip(p(0, -Float.greatestFiniteMagnitude), p(1, Float.greatestFiniteMagnitude))
-        case 4: self = .sigmoid
-        case 5: self = .mish
-        case 6: self = .hardswish(p(0, 0.2), p(1, 0.5))
-        default:
-            throw NNError(path: path, reason: .unsupportedLayer, line: layer.line, detail: "\(layer.label): activation type \(type)")
-        }
-    }
 
     @inline(__always) func apply(_ x: Float) -> Float {
         switch self {

@@ -15,11 +15,11 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
     let reference: any Layer
     let g: ConvGeometry
     let deconvolution: Bool
-    var spec: NCNNLayerSpec { fusedSpec ?? reference.spec }
+    var spec: LayerSpec { fusedSpec ?? reference.spec }
     var acceptsBlocked: Bool { true }
     /// Set when a following PReLU was fused: its slopes, and the spec writing its output blob.
     private(set) var prelu: [Float]?
-    private var fusedSpec: NCNNLayerSpec?
+    private var fusedSpec: LayerSpec?
     /// Threads for the fused PReLU pass.
     var threads = 1
 
@@ -224,3 +224,6 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
     }
 }
 
+extension OneDNNConvolution {
+    func infer(_ inputs: [BlobInfo]) throws(NNError) -> [BlobInfo] { try reference.infer(inputs) }
+}

@@ -9,7 +9,7 @@ final class OneDNNPatchDeconvolution: Layer, @unchecked Sendable {
     let reference: DeconvolutionLayer
     let pointwise: OneDNNConvolution
     let threads: Int
-    var spec: NCNNLayerSpec { reference.spec }
+    var spec: LayerSpec { reference.spec }
     var acceptsBlocked: Bool { true }
 
     /// Nil unless the shape qualifies: kernel = stride, no dilation, padding or output padding,
