@@ -18,6 +18,7 @@ struct PassLayer: Op {
 
 extension PassLayer {
     init(_ spec: LayerSpec) throws(NNError) {
+        guard spec.op == "Input" || spec.inputs.count == 1 else { throw spec.fail("takes 1 input, the file gives \(spec.inputs.count)") }
         self.init(spec: spec)
     }
 }
