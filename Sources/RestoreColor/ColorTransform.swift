@@ -20,7 +20,9 @@ public enum RenderingIntent: String, Sendable, CaseIterable {
 /// (float pipeline, `cmsFLAGS_NOCACHE`) and shared by all threads; immutable.
 ///
 /// Samples are in lcms2's float encoding for RGB and gray: 0…1 nominal; matrix-shaper
-/// profiles pass values outside that range through unclipped (useful for float TIFFs).
+/// profiles pass values outside that range through unclipped (useful for float TIFFs). On the
+/// matrix-shaper fast path a NaN sample is read as 0 and ±inf is evaluated exactly; no value
+/// reads outside the tables (tested).
 public final class ColorTransform: @unchecked Sendable {
     private let handle: cmsHTRANSFORM
     private let context: cmsContext

@@ -85,7 +85,8 @@ struct MatrixShaper: @unchecked Sendable {
         var i = 0
         while i + 8 <= count {
             let x = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
-            let c = vmin(vmax(x, zero), one)  // NaN → 0 here, and caught below
+            let nan = x .!= x
+            let c = vmin(vmax(x, zero), one).replacing(with: zero, where: nan)  // NaN → 0 (a NaN survives vmin/vmax)
             let u = vmin(c.squareRoot() * scale, top)
             // floor(u) without per-lane conversions: adding 1.5·2^23 leaves round(u − ½) in the
             // mantissa bits, and subtracting it again gives that integer as a float.
@@ -96,14 +97,14 @@ struct MatrixShaper: @unchecked Sendable {
             var lo = SIMD8<Float>(), hi = SIMD8<Float>()
             for l in 0..<8 { let j = Int(k[l]); lo[l] = t[j]; hi[l] = t[j + 1] }
             var y = lo + f * (hi - lo)
-            if any(x .!= c) {  // outside 0…1 (or NaN): exact evaluation, as lcms2 would
-                for l in 0..<8 where x[l] != c[l] { y[l] = cmsEvalToneCurveFloat(curve, x[l]) }
+            if any(x .!= c) {  // outside 0…1: exact evaluation, as lcms2 would; NaN: the curve at 0
+                for l in 0..<8 where x[l] != c[l] && !x[l].isNaN { y[l] = cmsEvalToneCurveFloat(curve, x[l]) }
             }
             UnsafeMutableRawPointer(dst + i).storeBytes(of: y, as: SIMD8<Float>.self)
             i += 8
         }
         while i < count {
-            let x = src[i]
+            let x = src[i].isNaN ? 0 : src[i]  // NaN → the curve at 0, as in the vector path
             if x >= 0 && x <= 1 {
                 let u = x.squareRoot() * Float(size)
                 let j = Swift.min(Int(u), size - 1)

@@ -36,4 +36,30 @@ final class MatrixShaperTests: XCTestCase {
         XCTAssertFalse(try ColorTransform(from: adobe, to: .named(.srgb), intent: .absolute).usesMatrixShaperPath)
         XCTAssertFalse(try ColorTransform(from: adobe, to: .named(.srgb), blackPointCompensation: true).usesMatrixShaperPath)
     }
+
+    func testNonFiniteSamplesNeverReadOutsideTheTables() throws {
+        // One NaN in a float TIFF crashed main (an out-of-range table read). On the fast path a
+        // NaN sample counts as 0 (the curve's value at black); ±inf is evaluated exactly.
+        let n = 37  // vector lanes and a scalar tail
+        for special in [Float.nan, .infinity, -.infinity, .greatestFiniteMagnitude] {
+            var input = [Float](repeating: 0.5, count: 3 * n)
+            for i in stride(from: 0, to: 3 * n, by: 5) { input[i] = special }
+            input[3 * n - 1] = special  // in the tail
+            for (a, b) in [(ColorProfile.named(.adobeRGB), ColorProfile.named(.srgb)), (.named(.srgb), .named(.displayP3))] {
+                let t = try ColorTransform(from: a, to: b, intent: .relative)
+                var out = [Float](repeating: 0, count: 3 * n)
+                input.withUnsafeBufferPointer { i in out.withUnsafeMutableBufferPointer {
+                    t.transform(i.baseAddress!, inputPlaneStride: n, $0.baseAddress!, outputPlaneStride: n, count: n)
+                } }
+                if special.isNaN {
+                    XCTAssertTrue(out.allSatisfy(\.isFinite), "NaN in, finite out (\(a.name) → \(b.name))")
+                    var zero = input.map { $0.isNaN ? 0 : $0 }, expected = [Float](repeating: 0, count: 3 * n)
+                    zero.withUnsafeMutableBufferPointer { i in expected.withUnsafeMutableBufferPointer {
+                        t.transform(i.baseAddress!, inputPlaneStride: n, $0.baseAddress!, outputPlaneStride: n, count: n)
+                    } }
+                    XCTAssertEqual(out, expected, "NaN is treated as 0")
+                }
+            }
+        }
+    }
 }

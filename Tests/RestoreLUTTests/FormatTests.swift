@@ -147,4 +147,21 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(LUTFormat.fromExtension(of: "/a.b/LOOK.CUBE"), .cube)
         XCTAssertNil(LUTFormat.fromExtension(of: "/a.cube/look"))
     }
+
+    func testHostileSizesAreRefusedBeforeAllocating() {
+        // Each of these trapped or tried to allocate without bound on main (issue #14).
+        expectError("Version 1\nFrom 0 1\nLength 3074457345618258603\nComponents 3\n{\n0 0 0\n}\n", .spi1d, line: 3,
+                    contains: "Length from 2 to 16777216")
+        expectError("SPILUT 1.0\n3 3\n1e30 1e30 1e30\n", .spi3d, line: 3, contains: "three equal sizes from 2 to 256")
+        expectError("CSPLUTV100\n3D\n\n2\n0 1\n0 1\n2\n0 1\n0 1\n2\n0 1\n0 1\n\n1e20 1e20 1e20\n", .csp, line: 14,
+                    contains: "three equal sizes from 2 to 256")
+    }
+
+    func testABOMIsSkippedAndControlBytesAreNeverEchoed() throws {
+        XCTAssertEqual(try parse("\u{FEFF}" + good).threeD?.size, 2, "a UTF-8 BOM before TITLE")
+        expectError(replacing(3, with: "LUT_3D_SIZE \u{1B}[31mred"), line: 3, contains: "\\x1B[31mred")
+        XCTAssertThrowsError(try parse(replacing(3, with: "LUT_3D_SIZE \u{1B}[2J"))) { e in
+            XCTAssertFalse("\(e)".contains("\u{1B}"), "an ESC byte reached the message")
+        }
+    }
 }

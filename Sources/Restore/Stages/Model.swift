@@ -83,7 +83,8 @@ final class Model: @unchecked Sendable {
     /// Runs the network on `image` (already in the network's encoding, 1 or 3 colour
     /// channels), with `extraPlanes` appended as constant planes, and resamples the result to
     /// `scale` when given (Lanczos-3, as Real-ESRGAN's `--outscale`). Networks see 0…1 (float
-    /// values outside it are clipped for them); alpha is resized on its own with Lanczos-3;
+    /// values outside it are clipped for them, NaN reads as 0) and their output is clipped
+    /// to 0…1 the same way; alpha is resized on its own with Lanczos-3;
     /// the metadata is kept, its resolution scaled so the physical size stays the same.
     func run(on image: inout Image, extraPlanes: [Float] = [], scale: Int?, label: String, context: StageContext) throws {
         let executor = try tiled()
@@ -102,7 +103,7 @@ final class Model: @unchecked Sendable {
             let plane = Swift.min(c, image.colorChannels - 1) * n  // a gray image repeats its plane
             data += image.samples[plane..<(plane + n)]
         }
-        for i in data.indices { data[i] = Swift.min(Swift.max(data[i], 0), 1) }
+        for i in data.indices { data[i] = data[i].isNaN ? 0 : Swift.min(Swift.max(data[i], 0), 1) }  // NaN → 0
         var tiling = TilingOptions()
         tiling.tile = context.tile
         tiling.memoryBudget = context.memoryBudget
@@ -110,7 +111,7 @@ final class Model: @unchecked Sendable {
         tiling.cancellation = context.cancellation
         var result = try executor.run(Tensor(c: colorIn, h: image.height, w: image.width, data: data),
                                       extraPlanes: extraPlanes, options: tiling, progress: context.progress)
-        for i in result.data.indices { result.data[i] = Swift.min(Swift.max(result.data[i], 0), 1) }
+        for i in result.data.indices { result.data[i] = result.data[i].isNaN ? 0 : Swift.min(Swift.max(result.data[i], 0), 1) }
 
         let s = scale ?? g.scale
         let (ow, oh) = (image.width * s, image.height * s)

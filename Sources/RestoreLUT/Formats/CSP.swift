@@ -38,7 +38,7 @@ enum CSPFormat {
         for c in 0..<3 {
             let countLine = try next("the pre-LUT size of channel \(c + 1)")
             let n = try text.int(countLine, 0, "the pre-LUT size of channel \(c + 1)")
-            guard n >= 2, countLine.count == 1 else { throw text.error(countLine, "a pre-LUT size of at least 2") }
+            guard (2...65536).contains(n), countLine.count == 1 else { throw text.error(countLine, "a pre-LUT size from 2 to 65536") }
             let ins = try numbers(n, "\(n) pre-LUT input positions")
             let outs = try numbers(n, "\(n) pre-LUT output positions")
             for i in 1..<n where !(ins[i] > ins[i - 1]) {
@@ -49,7 +49,8 @@ enum CSPFormat {
         let shaper = Self.shaper(prelut)
         if kind == "3D" {
             let sizeLine = try next("the cube size (N N N)")
-            let s = try text.floats(sizeLine, count: 3, "the cube size N N N").map { Int($0) }
+            guard sizeLine.count == 3 else { throw text.error(sizeLine, "the cube size N N N") }
+            let s = try (0..<3).map { i throws(LUTError) in try text.size(sizeLine, i, in: 2...256, "three equal sizes from 2 to 256") }
             guard s[0] == s[1], s[1] == s[2], (2...256).contains(s[0]) else { throw text.error(sizeLine, "three equal sizes from 2 to 256") }
             let n = s[0]
             var values: [Float] = []
@@ -68,6 +69,7 @@ enum CSPFormat {
         for c in 0..<3 {
             let countLine = try next("the 1D size of channel \(c + 1)")
             let n = try text.int(countLine, 0, "the 1D size of channel \(c + 1)")
+            guard (2...(1 << 24)).contains(n) else { throw text.error(countLine, "a 1D size from 2 to 16777216") }
             curves.append(try numbers(n, "\(n) values of channel \(c + 1)"))
         }
         guard curves[0].count == curves[1].count, curves[1].count == curves[2].count, curves[0].count >= 2 else {

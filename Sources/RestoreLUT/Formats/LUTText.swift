@@ -28,6 +28,7 @@ struct LUTText {
         bytes = b
         var out: [Line] = []
         var n = 0, i = 0
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3 }  // a UTF-8 byte-order mark (Windows editors write one)
         let total = b.count - 1
         while i < total {
             n += 1
@@ -60,8 +61,16 @@ struct LUTText {
     }
 
     /// The whole line, trimmed (error messages, TITLE).
+    /// The line as it reads, for messages: control characters (an ESC sequence, say) are
+    /// shown escaped as \xNN, never sent to the terminal.
     func text(_ line: Line) -> String {
-        String(decoding: bytes[line.start..<line.end], as: UTF8.self).trimmingSpaces
+        var out = ""
+        for u in String(decoding: bytes[line.start..<line.end], as: UTF8.self).trimmingSpaces.unicodeScalars {
+            if u.value < 32 && u != "\t" || u.value == 127 || (0x80...0x9F).contains(u.value) {
+                out += "\\x" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16, uppercase: true)
+            } else { out.unicodeScalars.append(u) }
+        }
+        return out
     }
 
     /// Whether token `i` starts like a number.
@@ -106,6 +115,12 @@ struct LUTText {
     func int(_ line: Line, _ i: Int, _ what: String = "an integer") throws(LUTError) -> Int {
         guard i < line.count, let v = Int(word(line, i)) else { throw error(line, what) }
         return v
+    }
+    /// A size written as a number (possibly as a float, "33.0") within `range`, else throws.
+    func size(_ line: Line, _ i: Int, in range: ClosedRange<Int>, _ what: String) throws(LUTError) -> Int {
+        let v = try float(line, i, what)
+        guard v == v.rounded(), v >= Float(range.lowerBound), v <= Float(range.upperBound) else { throw error(line, what) }
+        return Int(v)
     }
     /// Exactly `count` numbers on the line, after `skip` leading tokens (a keyword).
     func floats(_ line: Line, skip: Int = 0, count: Int, _ what: String) throws(LUTError) -> [Float] {

@@ -20,7 +20,7 @@ enum SPI1DFormat {
             case "from": from = (try text.float(line, 1, "From MIN MAX"), try text.float(line, 2, "From MIN MAX"))
             case "length":
                 let n = try text.int(line, 1, "Length N")
-                guard n >= 2 else { throw text.error(line, "Length of at least 2") }
+                guard (2...(1 << 24)).contains(n) else { throw text.error(line, "Length from 2 to 16777216") }
                 length = n
             case "components":
                 let c = try text.int(line, 1, "Components 1 or 3")
@@ -58,7 +58,8 @@ enum SPI3DFormat {
         guard lines.count >= 3 else { throw LUTError(path: text.path, reason: .invalid, expected: "SPILUT header, '3 3' and a size line") }
         guard text.word(lines[0], 0).uppercased() == "SPILUT" else { throw text.error(lines[0], "SPILUT 1.0") }
         guard lines[1].count == 2, text.word(lines[1], 0) == "3", text.word(lines[1], 1) == "3" else { throw text.error(lines[1], "3 3") }
-        let sizes = try text.floats(lines[2], count: 3, "three equal sizes (e.g. 33 33 33)").map { Int($0) }
+        guard lines[2].count == 3 else { throw text.error(lines[2], "three equal sizes (e.g. 33 33 33)") }
+        let sizes = try (0..<3).map { i throws(LUTError) in try text.size(lines[2], i, in: 2...256, "three equal sizes from 2 to 256") }
         guard sizes[0] == sizes[1], sizes[1] == sizes[2], (2...256).contains(sizes[0]) else {
             throw text.error(lines[2], "three equal sizes from 2 to 256")
         }
