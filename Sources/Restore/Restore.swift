@@ -12,7 +12,12 @@ public enum RestoreRuntime {
     /// Keeps freed image buffers in the process instead of returning them to the kernel at
     /// once (glibc malloc tuning): a pipeline frees and reallocates frame-sized buffers, and
     /// returning them costs page faults. Call once at start-up; a library host may skip it.
-    public static func configureProcess() { MemoryPolicy.retainFreedBuffers() }
+    /// Also installs the interrupt handlers: SIGINT, SIGTERM and SIGHUP remove the temporary
+    /// file of a write in progress and exit 130, 143 or 129; a closed pipe is a write error.
+    public static func configureProcess() {
+        MemoryPolicy.retainFreedBuffers()
+        Interrupts.install()
+    }
 
     /// The default worker thread count: `$RESTORE_THREADS`, else every core.
     public static var defaultThreads: Int { Parallelism.defaultThreads }

@@ -61,6 +61,7 @@ public final class ColorProfile: @unchecked Sendable {
     }
 
     private convenience init(iccData: [UInt8], path: String?, namedSpace: NamedSpace?) throws(ColorError) {
+        if let problem = Self.structuralProblem(iccData) { throw ColorError(path: path, reason: .badProfile, detail: problem) }
         let errors = UnsafeMutablePointer<rs_lcms_errors>.allocate(capacity: 1)
         errors.initialize(to: rs_lcms_errors())
         guard let ctx = rs_lcms_context(errors) else {
@@ -75,6 +76,24 @@ public final class ColorProfile: @unchecked Sendable {
             throw ColorError(path: path, reason: .badProfile, detail: text.isEmpty ? "lcms2 cannot parse \(iccData.count) bytes" : text)
         }
         self.init(handle: h, context: ctx, errors: errors, iccData: iccData, namedSpace: namedSpace)
+    }
+
+    /// Checks what lcms2 reads lazily and other readers (libpng) refuse: the header's size
+    /// and every tag's offset and size against the bytes. Nil when the structure is sound.
+    static func structuralProblem(_ b: [UInt8]) -> String? {
+        func u32(_ at: Int) -> Int { Int(b[at]) << 24 | Int(b[at + 1]) << 16 | Int(b[at + 2]) << 8 | Int(b[at + 3]) }
+        guard b.count >= 132 else { return "\(b.count) bytes, shorter than an ICC header and tag count" }
+        let total = u32(0)
+        guard total >= 132, total <= b.count else { return "the header says \(total) bytes, the profile has \(b.count)" }
+        let tags = u32(128)
+        guard tags <= (total - 132) / 12 else { return "\(tags) tags do not fit the profile" }
+        for i in 0..<tags {
+            let offset = u32(132 + 12 * i + 4), size = u32(132 + 12 * i + 8)
+            guard offset >= 132, offset <= total, size <= total - offset else {
+                return "tag \(i + 1) of \(tags) lies outside the profile (offset \(offset), \(size) bytes of \(total))"
+            }
+        }
+        return nil
     }
 
     /// Loads an `.icc`/`.icm` file.

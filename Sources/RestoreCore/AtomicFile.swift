@@ -3,8 +3,11 @@ import Glibc
 #endif
 
 /// Atomic output for every writer (images, LUTs): data goes to a hidden temporary file beside
-/// the target (`.<name>.restore-XXXXXX`), which is renamed over the target only when complete.
-/// On any failure the temporary file is removed, so nothing half-written is ever left.
+/// the target (`.<name>.restore-<pid>-XXXXXX`), which is renamed over the target only when
+/// complete. On any failure, and on SIGINT/SIGTERM/SIGHUP (`Interrupts`), the temporary file
+/// is removed, so nothing half-written is ever left. A process killed outright (SIGKILL)
+/// leaves its file; the next write of the same target removes every such file whose process
+/// is gone (`find DIR -name '.*.restore-*' -delete` removes them by hand).
 public enum AtomicFile {
     /// Why an atomic write could not happen (the caller turns it into its own error type).
     public enum Failure: Sendable {
@@ -28,11 +31,14 @@ public enum AtomicFile {
         if stat(dir.isEmpty ? "/" : dir, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR {
             throw failure(.cannotCreate, "folder '\(dir)' does not exist")
         }
-        var template = Array("\(dir)/.\(name).restore-XXXXXX".utf8CString)
+        removeStale(dir: dir, name: name)
+        var template = Array("\(dir)/.\(name).restore-\(getpid())-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 { throw failure(.cannotCreate, String(cString: strerror(errno))) }
         close(fd)
         let tmp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let slot = Interrupts.register(tmp)
+        defer { Interrupts.unregister(slot) }
         do {
             try body(tmp)
         } catch {
@@ -47,6 +53,20 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             unlink(tmp)
             throw failure(.renameFailed, "rename failed: \(reason)")
+        }
+    }
+
+    /// Removes `.<name>.restore-<pid>-*` files in `dir` whose process no longer exists.
+    static func removeStale(dir: String, name: String) {
+        guard let d = opendir(dir.isEmpty ? "/" : dir) else { return }
+        defer { closedir(d) }
+        let prefix = ".\(name).restore-"
+        while let entry = readdir(d) {
+            let file = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard file.hasPrefix(prefix) else { continue }
+            let rest = file.dropFirst(prefix.count)
+            guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink("\(dir)/\(file)") }
         }
     }
 }

@@ -172,8 +172,8 @@ public enum ImageFiles {
         if stat(path, &st) != 0 {
             throw DecodeError(path: path, format: nil, reason: .unreadable, detail: String(cString: strerror(errno)))
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw DecodeError(path: path, format: nil, reason: .unreadable, detail: "is a directory")
+        if let why = FileBytes.notRegular(st) {
+            throw DecodeError(path: path, format: nil, reason: .unreadable, detail: why)
         }
         guard let fp = fopen(path, "rb") else {
             throw DecodeError(path: path, format: nil, reason: .unreadable, detail: String(cString: strerror(errno)))

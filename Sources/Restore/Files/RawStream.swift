@@ -64,6 +64,7 @@ func streamRawFrames(_ luts: [(LUTProcessor, Float)], format: RawFormat, input: 
         let (slot, got) = try pipe.nextFilled()
         if got == 0 { break }
         if got < format.frameBytes {
+            try pipe.drain()  // every complete frame reaches the output before the error
             throw StreamError(message: "frame \(count + 1) is short: \(got) of \(format.frameBytes) bytes (is --raw \(w)x\(h):\(format.sample.rawValue) right?)",
                               category: .inputUnreadable)
         }
@@ -156,7 +157,8 @@ final class FramePipeline: @unchecked Sendable {
                 let n = write(output, buffers[job.slot] + sent, frameBytes - sent)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    fail(StreamError(message: "writing frame \(job.frame): \(String(cString: strerror(errno)))", category: .outputUnwritable))
+                    let why = errno == EPIPE ? "the reader closed the output" : String(cString: strerror(errno))
+                    fail(StreamError(message: "writing frame \(job.frame): \(why)", category: .outputUnwritable))
                     break
                 }
                 sent += n
