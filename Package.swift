@@ -74,6 +74,13 @@ let package = Package(
         // In-process kernel timings (not run by CI): swift run -c release restore-bench
         .executableTarget(name: "restore-bench", dependencies: ["Restore", "RestoreCore", "RestoreIO", "RestoreColor", "RestoreLUT", "RestoreNN", "CLCMS2", "CRestoreShims"], path: "Benchmarks/Kernels"),
 
+        // Fuzzing (Fuzz/README.md): the harnesses, a driver (libFuzzer or replay) and their
+        // regression test.
+        .target(name: "RestoreFuzzing", dependencies: ["Restore", "RestoreCore", "RestoreIO", "RestoreLUT", "RestoreNN", "RestorePlugins"],
+                path: "Fuzz/Harness"),
+        .executableTarget(name: "restore-fuzz", dependencies: ["RestoreFuzzing"], path: "Fuzz/Driver"),
+        .testTarget(name: "RestoreFuzzTests", dependencies: ["RestoreFuzzing", "RestoreTestSupport"], path: "Fuzz/Tests"),
+
         .target(name: "RestoreTestSupport", dependencies: ["RestoreCore"], path: "Tests/RestoreTestSupport"),
         .testTarget(name: "RestoreCoreTests", dependencies: ["RestoreCore", "RestoreTestSupport"]),
         .testTarget(name: "RestoreIOTests", dependencies: ["RestoreIO", "RestoreTestSupport"]),

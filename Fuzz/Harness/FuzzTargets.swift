@@ -1,0 +1,91 @@
+import Foundation
+import Restore
+import RestoreCore
+import RestoreIO
+import RestoreLUT
+import RestoreNN
+import RestorePlugins
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One parser under fuzzing: it takes arbitrary bytes and must either accept them or throw
+/// one of restore's errors — never trap, read out of bounds or allocate without bound.
+public struct FuzzTarget: Sendable {
+    public let name: String
+    /// Whether the input was accepted; errors thrown are the expected outcome for garbage.
+    public let run: @Sendable ([UInt8]) -> Bool
+}
+
+/// Every harness, by name (`Fuzz/corpus/<name>/` holds its seeds, `Fuzz/crashers/<name>/`
+/// the inputs that once crashed it).
+public enum FuzzTargets {
+    public static let all: [FuzzTarget] = [
+        image("png"), image("tiff", ext: "tif"), image("jpeg", ext: "jpg"),
+        lut("cube", .cube), lut("3dl", .threeDL), lut("spi1d", .spi1d), lut("spi3d", .spi3d), lut("csp", .csp),
+        FuzzTarget(name: "hald") { bytes in
+            accepts { () throws -> Void in _ = try HaldCLUT.lut(from: try ImageFiles.read(path: scratch(bytes, "png"), threads: 1)) }
+        },
+        FuzzTarget(name: "ncnn") { bytes in
+            // The param text, then a line "---", then the .bin bytes.
+            let split = bytes.firstRange(of: Array("\n---\n".utf8))
+            let param = split.map { Array(bytes[..<$0.lowerBound]) } ?? bytes
+            let bin = split.map { Array(bytes[$0.upperBound...]) } ?? []
+            let p = scratch(param, "param")
+            _ = scratch(bin, "bin")
+            return accepts { () throws -> Void in _ = try NCNNModel(param: p, backend: .reference, threads: 1).geometry() }
+        },
+        FuzzTarget(name: "onnx") { bytes in
+            accepts { () throws -> Void in _ = try LayerGraph(onnx: scratch(bytes, "onnx"), backend: .reference, threads: 1).geometry() }
+        },
+        FuzzTarget(name: "safetensors") { bytes in
+            let path = scratch(bytes, "safetensors")
+            return Architecture.allCases.map { arch in
+                accepts { () throws -> Void in _ = try LayerGraph(safetensors: path, architecture: arch, backend: .reference, threads: 1).geometry() }
+            }.contains(true)
+        },
+        FuzzTarget(name: "config") { bytes in
+            accepts { () throws -> Void in _ = try Config.parse(String(decoding: bytes, as: UTF8.self), path: "/fuzz/restore.yaml", bundled: []) }
+        },
+        FuzzTarget(name: "manifest") { bytes in
+            accepts { () throws -> Void in _ = try PluginManifest.parse(String(decoding: bytes, as: UTF8.self), folder: "/fuzz/plugin") }
+        },
+        FuzzTarget(name: "raw") { bytes in
+            accepts { () throws -> Void in _ = try RawFormat(String(decoding: bytes.prefix(256), as: UTF8.self)) }
+        },
+    ]
+
+    public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
+
+    static func image(_ name: String, ext: String? = nil) -> FuzzTarget {
+        FuzzTarget(name: name) { bytes in
+            accepts { () throws -> Void in _ = try ImageFiles.read(path: scratch(bytes, ext ?? name), threads: 1) }
+        }
+    }
+
+    static func lut(_ name: String, _ format: LUTFormat) -> FuzzTarget {
+        FuzzTarget(name: name) { bytes in
+            accepts { () throws -> Void in
+                let lut = try LUTFiles.parse(String(decoding: bytes, as: UTF8.self), format: format, path: "fuzz.\(name)")
+                _ = LUTProcessor(lut).evaluate(SIMD3(0.5, .nan, 2))
+            }
+        }
+    }
+
+    static func accepts(_ body: () throws -> Void) -> Bool {
+        do { try body(); return true } catch { return false }
+    }
+
+    /// Writes `bytes` to this process's scratch file with extension `ext` (in /dev/shm when
+    /// there is one) and returns its path.
+    static func scratch(_ bytes: [UInt8], _ ext: String) -> String {
+        let dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+        let path = "\(dir)/restore-fuzz-\(getpid()).\(ext)"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if fd >= 0 {
+            bytes.withUnsafeBytes { b in _ = write(fd, b.baseAddress, b.count) }
+            close(fd)
+        }
+        return path
+    }
+}
