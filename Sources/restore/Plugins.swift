@@ -28,7 +28,7 @@ struct Plugins: ParsableCommand {
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a plugin folder (or its plugin.yaml): the manifest, its files, and for native plugins that the library loads.")
+            abstract: "Check a plugin folder (or its plugin.yaml): the manifest, its files, that a model builds and a LUT parses; a native plugin's library is loaded (dlopen: its initialisers run, so validate only code you trust).")
         @Argument(help: "Plugin folder or plugin.yaml.") var path: String
         @OptionGroup var common: CommonOptions
         func run() throws {
