@@ -97,11 +97,18 @@ final class Model: @unchecked Sendable {
         guard image.colorChannels == colorIn || (image.colorChannels == 1 && colorIn == 3) else {
             throw OptionError(path: executor.network.path, "\(label): a \(colorIn)-channel network cannot process a \(image.colorChannels)-channel image")
         }
-        let n = image.planeSize
-        var data = [Float](); data.reserveCapacity(colorIn * n)
-        for c in 0..<colorIn {
-            let plane = Swift.min(c, image.colorChannels - 1) * n  // a gray image repeats its plane
-            data += image.samples[plane..<(plane + n)]
+        let (n, width, height, channels) = (image.planeSize, image.width, image.height, image.colorChannels)
+        let alpha: [Float]? = image.hasAlpha ? Array(image.samples[(channels * n)...]) : nil
+        var data: [Float]
+        if channels == colorIn {
+            // Take the image's buffer rather than copy it (a frame-sized saving): the image is
+            // rebuilt from the result below.
+            data = image.samples
+            image.samples = []
+            if alpha != nil { data.removeLast(n) }
+        } else {  // a gray image for an RGB network: its plane three times
+            data = []; data.reserveCapacity(colorIn * n)
+            for _ in 0..<colorIn { data += image.samples[0..<n] }
         }
         for i in data.indices { data[i] = data[i].isNaN ? 0 : Swift.min(Swift.max(data[i], 0), 1) }  // NaN → 0
         var tiling = TilingOptions()
@@ -109,18 +116,21 @@ final class Model: @unchecked Sendable {
         tiling.memoryBudget = context.memoryBudget
         tiling.threads = context.threads
         tiling.cancellation = context.cancellation
-        var result = try executor.run(Tensor(c: colorIn, h: image.height, w: image.width, data: data),
-                                      extraPlanes: extraPlanes, options: tiling, progress: context.progress)
+        let input = Tensor(c: colorIn, h: height, w: width, data: data)
+        data = []
+        var result = try executor.run(input, extraPlanes: extraPlanes, options: tiling, progress: context.progress)
         for i in result.data.indices { result.data[i] = result.data[i].isNaN ? 0 : Swift.min(Swift.max(result.data[i], 0), 1) }
 
         let s = scale ?? g.scale
-        let (ow, oh) = (image.width * s, image.height * s)
+        let (ow, oh) = (width * s, height * s)
+        let (rw, rh) = (result.w, result.h)
         var color = result.data
-        if result.w != ow || result.h != oh {
-            color = Resample.lanczos3(color, planes: colorIn, width: result.w, height: result.h, newWidth: ow, newHeight: oh,
+        result.data = []  // one owner, so appending alpha below does not copy the frame
+        if rw != ow || rh != oh {
+            color = Resample.lanczos3(color, planes: colorIn, width: rw, height: rh, newWidth: ow, newHeight: oh,
                                       clampRange: 0...1, threads: context.threads)
         }
-        if image.colorChannels == 1 && colorIn == 3 {  // the network saw three equal channels: their mean
+        if channels == 1 && colorIn == 3 {  // the network saw three equal channels: their mean
             let m = ow * oh
             var gray = [Float](repeating: 0, count: m)
             for i in 0..<m { gray[i] = (color[i] + color[m + i] + color[2 * m + i]) / 3 }
@@ -128,15 +138,14 @@ final class Model: @unchecked Sendable {
         }
         var metadata = image.metadata
         if let r = metadata.resolution {
-            metadata.resolution?.x = r.x * Double(ow) / Double(image.width)
-            metadata.resolution?.y = r.y * Double(oh) / Double(image.height)
+            metadata.resolution?.x = r.x * Double(ow) / Double(width)
+            metadata.resolution?.y = r.y * Double(oh) / Double(height)
         }
-        if image.hasAlpha {
-            let alpha = Array(image.samples[(image.colorChannels * n)...])
-            color += (ow, oh) == (image.width, image.height) ? alpha
-                : Resample.lanczos3(alpha, planes: 1, width: image.width, height: image.height, newWidth: ow, newHeight: oh,
+        if let alpha {
+            color += (ow, oh) == (width, height) ? alpha
+                : Resample.lanczos3(alpha, planes: 1, width: width, height: height, newWidth: ow, newHeight: oh,
                                     clampRange: 0...1, threads: context.threads)
         }
-        image = Image(width: ow, height: oh, colorChannels: image.colorChannels, hasAlpha: image.hasAlpha, samples: color, metadata: metadata)
+        image = Image(width: ow, height: oh, colorChannels: channels, hasAlpha: alpha != nil, samples: color, metadata: metadata)
     }
 }
