@@ -34,6 +34,8 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "TIFF compression.") var compression: Compression = .deflate
     @Option(help: "JPEG quality 1-100.") var quality: Int = 95
     @Flag(help: "Overwrite an existing output (never an input).") var force = false
+    @Option(name: .customLong("max-megapixels"), help: ArgumentHelp("The largest input or output image, in millions of pixels (checked from the header before anything is allocated).", valueName: "N"))
+    var maxMegapixels: Int = 268
 }
 
 /// Options of commands that run networks.
@@ -66,6 +68,7 @@ func makeRequest(common: CommonOptions, out: OutputOptions? = nil, network: Netw
     if let t = common.threads { r.threads = t }
     if let out {
         r.depth = out.depth; r.compression = out.compression; r.jpegQuality = out.quality; r.overwrite = out.force
+        r.maxMegapixels = out.maxMegapixels
     }
     if let network {
         r.tile = network.tile; r.maxMemoryMB = network.maxMemory; r.progress = network.reporter

@@ -116,6 +116,12 @@ final class PlanTests: XCTestCase {
         XCTAssertThrowsError(try Pipeline.plan(request, environment: .builtIn).run(input: Fixtures.path("im_rgb16.png"), output: dir + "/x.png")) { e in
             XCTAssertTrue("\(e)".contains("PNG cannot store 32-bit samples"), "\(e)")
         }
+        // The output's size against --max-megapixels, before decoding: 512 × 480 × 3² = 2.2 MP.
+        var m = try restore("run", Fixtures.repository + "/Samples/fruits.jpg", dir + "/big.png", "--denoise", "off", "--scale", "3", "--max-megapixels", "1")
+        XCTAssertEqual(m.code, 2, m.stderr)
+        XCTAssertTrue(m.stderr.contains("the output would be 1536 × 1440 pixels, over the limit of 1 megapixels"), m.stderr)
+        m = try restore("run", Fixtures.repository + "/Samples/fruits.jpg", dir + "/big.png", "--max-megapixels", "0")
+        XCTAssertEqual(m.code, 2, m.stderr)
         let r = try restore("run", Fixtures.path("im_rgba16.png"), dir + "/y.jpg", "--scale", "2")
         XCTAssertEqual(r.code, 2, r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/y.jpg"))

@@ -11,6 +11,7 @@ public enum Pipeline {
     public static let tiles = 8...16384
     public static let memoryMB = 16...(1 << 20)
     public static let jpegQualities = 1...100
+    public static let megapixels = 1...4096
 
     /// Plans `request` on `environment` (config and plugins). Throws `OptionError` (exit 2)
     /// for a value out of range or a stage that cannot run, naming the flag or the config line.
@@ -21,6 +22,7 @@ public enum Pipeline {
         try check(memoryMB.contains(request.maxMemoryMB),
                   "--max-memory must be from \(memoryMB.lowerBound) to \(memoryMB.upperBound) MB, got \(request.maxMemoryMB)")
         try check(jpegQualities.contains(request.jpegQuality), "--quality must be from 1 to 100, got \(request.jpegQuality)")
+        try check(megapixels.contains(request.maxMegapixels), "--max-megapixels must be from 1 to 4096, got \(request.maxMegapixels)")
 
         let steps = try self.steps(for: request, config: environment.config)
         let builder = StageBuilder(environment: environment, threads: request.threads)

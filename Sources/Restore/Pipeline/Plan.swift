@@ -61,15 +61,24 @@ public final class Plan: Sendable {
         if !request.overwrite && access(output, F_OK) == 0 { throw EncodeError(path: output, reason: .exists, detail: "") }
 
         // The output's constraints against the input's header, before any pixel is decoded.
-        let header = try ImageFiles.inspect(path: input)
+        let limits = DecodeLimits(maxPixels: UInt64(request.maxMegapixels) * 1_000_000)
+        let header = try ImageFiles.inspect(path: input, limits: limits)
         if !format.storesAlpha && header.alpha != .none {
             throw OptionError(path: output, "\(format.rawValue.uppercased()) cannot store alpha; write .png or .tif to keep it")
         }
         let (depth, depthWarning) = try Self.depth(request.depth, source: header.sampleFormat, format: format, output: output)
         if let depthWarning { report.warnings.append(depthWarning) }
+        // The output's size from the stages' scales, against the same limit.
+        var side = 1
+        for stage in stages { side *= try stage.geometry().scale }
+        let outPixels = header.width.multipliedReportingOverflow(by: header.height * side * side)
+        guard !outPixels.overflow, UInt64(outPixels.partialValue) <= limits.maxPixels else {
+            throw OptionError(path: output, "the output would be \(header.width * side) × \(header.height * side) pixels, over the limit of "
+                              + "\(request.maxMegapixels) megapixels (--max-megapixels)")
+        }
         try cancellation.check()
 
-        var image = try ImageFiles.read(path: input, threads: request.threads)
+        var image = try ImageFiles.read(path: input, limits: limits, threads: request.threads)
         let (source, warnings) = Colorimetry.sourceProfile(of: image, path: input, assumed: assumed)
         report.warnings += warnings
         var current = source

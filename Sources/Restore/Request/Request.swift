@@ -36,6 +36,10 @@ public struct Request: Sendable {
     public var jpegQuality = 95
     /// Replace an existing output (never an input).
     public var overwrite = false
+    /// The largest image, in millions of pixels (1…4096), read or written: checked from the
+    /// input's header (and the stages' scales) before anything is allocated. Default 268
+    /// (2^28 pixels, a 16384 × 16384 image).
+    public var maxMegapixels = 268
 
     // MARK: Execution
     /// Worker threads, 1…1024.
