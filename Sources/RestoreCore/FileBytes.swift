@@ -17,6 +17,7 @@ public enum FileBytes {
         if let why = notRegular(st) { return .failure(FileReadFailure(why)) }
         if Int(st.st_size) > limit { return .failure(FileReadFailure("larger than \(limit >> 20) MB (\(Int(st.st_size) >> 20) MB)")) }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(st.st_size) + 1)  // one allocation (and room for a terminator)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = fread(&chunk, 1, chunk.count, fp)

@@ -40,6 +40,7 @@ enum CubeFormat {
             guard size1 != nil || size3 != nil else {
                 throw text.error(line, "LUT_1D_SIZE or LUT_3D_SIZE before the table")
             }
+            if firstData == nil { rows.reserveCapacity(3 * ((size1 ?? 0) + (size3.map { $0 * $0 * $0 } ?? 0))) }  // sizes checked above
             try text.row3(line, into: &rows, "a row of 3 numbers")
             if firstData == nil { firstData = line }
             lastData = line

@@ -59,14 +59,18 @@ public enum LUTFiles {
         guard let format = LUTFormat.fromExtension(of: path), !format.isImage else {
             throw LUTError(path: path, reason: .unknownFormat, expected: "a LUT file: \(LUTFormat.list)")
         }
-        return try parse(try LUTText.read(path: path), format: format, path: path)
+        return try parse(LUTText(path: path, bytes: try LUTText.read(path: path)), format: format)
     }
 
     /// Parses LUT text, as `format` first and then as every other text format (OpenColorIO's
     /// FileTransform does the same); the error of `format` is thrown, with every other
     /// format's reason.
     public static func parse(_ contents: String, format: LUTFormat, path: String?) throws(LUTError) -> LUT {
-        let text = LUTText(path: path, contents: contents)
+        try parse(LUTText(path: path, contents: contents), format: format)
+    }
+
+    static func parse(_ text: LUTText, format: LUTFormat) throws(LUTError) -> LUT {
+        try text.checkLineLengths()
         var first: LUTError
         do { return try format.entry.parse(text) } catch { first = error }
         if format.isImage { throw first }
