@@ -1,3 +1,5 @@
+#include <errno.h>
+#include <string.h>
 #include "rs_png.h"
 #include <png.h>
 #include <setjmp.h>
@@ -10,7 +12,13 @@ typedef struct { char *buf; size_t len; } rs_errsink;
 
 static void rs_png_error(png_structp png, png_const_charp msg) {
     rs_errsink *sink = (rs_errsink *)png_get_error_ptr(png);
-    if (sink && sink->buf && sink->len) snprintf(sink->buf, sink->len, "%s", msg);
+    int e = errno;  /* libpng's own I/O errors ("Write Error") say nothing of why: add errno */
+    if (sink && sink->buf && sink->len) {
+        if (e && msg && (strstr(msg, "Write Error") || strstr(msg, "Read Error")))
+            snprintf(sink->buf, sink->len, "%s: %s", msg, strerror(e));
+        else
+            snprintf(sink->buf, sink->len, "%s", msg);
+    }
     png_longjmp(png, 1);
 }
 static void rs_png_warning(png_structp png, png_const_charp msg) { (void)png; (void)msg; }

@@ -1,15 +1,20 @@
 #include "rs_tiff.h"
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 static int rs_tiff_error(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
     (void)tif;
     rs_tiff_errors *sink = (rs_tiff_errors *)user;
+    int e = errno;  /* libtiff's write errors say nothing of why: add errno */
     if (sink) {
         int n = 0;
         if (module && *module) n = snprintf(sink->text, sizeof sink->text, "%s: ", module);
         if (n < 0 || (size_t)n >= sizeof sink->text) n = 0;
-        vsnprintf(sink->text + n, sizeof sink->text - (size_t)n, fmt, ap);
+        int m = vsnprintf(sink->text + n, sizeof sink->text - (size_t)n, fmt, ap);
+        if (e && m > 0 && (size_t)(n + m) < sizeof sink->text && strstr(sink->text, "rite error"))
+            snprintf(sink->text + n + m, sizeof sink->text - (size_t)(n + m), ": %s", strerror(e));
     }
     return 1; /* handled: the process-global handler is not called */
 }

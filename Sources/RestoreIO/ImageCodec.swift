@@ -3,7 +3,7 @@ import RestoreCore
 /// What every image format provides: its name, extensions and magic number, what it can
 /// store, and its reader and writer. Each codec is one type conforming to this, listed once
 /// in `ImageFiles.codecs`.
-protocol ImageCodec {
+protocol ImageCodec: Sendable {
     static var format: ImageFormat { get }
     /// File name extensions, lowercase, without the dot; the first is the usual one.
     static var extensions: [String] { get }

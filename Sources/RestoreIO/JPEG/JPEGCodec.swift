@@ -8,7 +8,7 @@ import RestoreCore
 /// says Orientation = 1, so no viewer rotates them twice. Corrupt-data warnings from libjpeg
 /// (for example a truncated file) are errors, so a partial image is never returned.
 /// Write: 8-bit gray/RGB, quality 1…100 (4:4:4 at 90 and above), ICC, EXIF, density.
-enum JPEGCodec {
+enum JPEGCodec: Sendable {
     private static func decode(path: String, headerOnly: Bool, limits: DecodeLimits) throws(DecodeError) -> rs_jpeg_image {
         var img = rs_jpeg_image()
         var err = [CChar](repeating: 0, count: 512)

@@ -10,7 +10,7 @@ import Glibc
 /// Read: gray, gray+alpha, RGB, RGBA, palette (+tRNS → alpha), 1/2/4/8/16-bit, interlaced.
 /// iCCP is kept as ICC bytes; without iCCP, sRGB/gAMA/cHRM go to `ColorHints`; pHYs → resolution;
 /// eXIf → EXIF. Write: 8 or 16 bit, iCCP, eXIf, pHYs.
-enum PNGCodec {
+enum PNGCodec: Sendable {
     private static func decode(path: String, headerOnly: Bool, limits: DecodeLimits) throws(DecodeError) -> rs_png_image {
         var img = rs_png_image()
         var err = [CChar](repeating: 0, count: 512)

@@ -16,7 +16,7 @@ extension TIFFHandle: @unchecked Sendable {}
 /// parallel, one libtiff handle per thread. Float values are kept as they are.
 /// Write: contiguous strips, none/LZW/Deflate/PackBits (LZW and Deflate with a horizontal or
 /// floating-point predictor), alpha as an unassociated ExtraSample, ICC tag, resolution.
-enum TIFFCodec {
+enum TIFFCodec: Sendable {
     static func inspect(path: String, limits: DecodeLimits) throws(DecodeError) -> ImageInfo {
         var e = ""
         guard let h = TIFFHandle(path: path, mode: "rm", error: &e) else { throw openError(path, e) }

@@ -3,7 +3,7 @@
 /// spaced), then either a `N N N` cube (red fastest) or three 1D curves.
 /// A non-identity pre-LUT is resampled into an evenly spaced 65,536-entry 1D LUT over its
 /// input range, as OpenColorIO does.
-enum CSPFormat {
+enum CSPFormat: Sendable {
     static let shaperSamples = 65_536
 
     static func parse(_ text: LUTText) throws(LUTError) -> LUT {

@@ -2,7 +2,7 @@
 /// shaper and a 3D part in one file) and Iridas/Adobe (TITLE, DOMAIN_MIN / DOMAIN_MAX).
 /// Lenient like the tools that write them: comments, blank lines, CRLF, tabs, integers, long
 /// decimals and scientific notation; unknown keywords are skipped.
-enum CubeFormat {
+enum CubeFormat: Sendable {
     static func parse(_ text: LUTText) throws(LUTError) -> LUT {
         var title: String?
         var size1: Int?, size3: Int?

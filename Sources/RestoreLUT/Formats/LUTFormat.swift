@@ -36,7 +36,7 @@ public struct LUTFormat: Hashable, Sendable, CustomStringConvertible {
 
 /// What every LUT format provides: name, extensions, what it holds, reader and writer. One
 /// type per format, listed once in `LUTFiles.formats`.
-protocol LUTFileFormat {
+protocol LUTFileFormat: Sendable {
     static var format: LUTFormat { get }
     static var extensions: [String] { get }
     static var holds1D: Bool { get }

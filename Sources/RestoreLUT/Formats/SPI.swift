@@ -1,6 +1,6 @@
 /// Sony Pictures Imageworks `.spi1d` (Version, From, Length, Components 1 or 3, `{ … }`) and
 /// `.spi3d` (`SPILUT 1.0`, `3 3`, `N N N`, rows `i j k r g b` with explicit indices).
-enum SPI1DFormat {
+enum SPI1DFormat: Sendable {
     static func parse(_ text: LUTText) throws(LUTError) -> LUT {
         var from: (Float, Float) = (0, 1), length: Int?, components = 1
         var values: [Float] = []
@@ -52,7 +52,7 @@ enum SPI1DFormat {
     }
 }
 
-enum SPI3DFormat {
+enum SPI3DFormat: Sendable {
     static func parse(_ text: LUTText) throws(LUTError) -> LUT {
         let lines = text.lines
         guard lines.count >= 3 else { throw LUTError(path: text.path, reason: .invalid, expected: "SPILUT header, '3 3' and a size line") }

@@ -2,7 +2,7 @@
 /// RGB rows) and Lustre (`3DMESH` / `Mesh IN OUT` header, optional trailing `LUT8` / `gamma`
 /// lines). Blue varies fastest in the rows. The output scale is inferred from the largest
 /// value as the smallest even bit depth 8…16 that holds it (OpenColorIO's rule).
-enum ThreeDLFormat {
+enum ThreeDLFormat: Sendable {
     static func parse(_ text: LUTText) throws(LUTError) -> LUT {
         var it = text.lines.makeIterator()
         var grid: [Float]?
