@@ -58,7 +58,7 @@ final class FormatTests: XCTestCase {
         expectError(replacing(3, with: "LUT_3D_SIZE 1"), line: 3, contains: "LUT_3D_SIZE followed by a size of 2 to 256")
         expectError(replacing(3, with: "LUT_3D_SIZE x"), line: 3, contains: "found 'LUT_3D_SIZE x'")
         expectError(replacing(4, with: "DOMAIN_MIN 0 0"), line: 4, contains: "DOMAIN_MIN followed by 3 numbers")
-        expectError(replacing(5, with: "DOMAIN_MAX 0 1 1"), line: nil, contains: "domain minimum below maximum")
+        expectError(replacing(5, with: "DOMAIN_MAX 0 1 1"), line: 5, contains: "domain minimum below maximum")
         expectError(replacing(13, with: ""), line: 12, contains: "8 rows for LUT_3D_SIZE 2, but the table has 7")
         expectError(good + "\n1 1 1", line: 14, contains: "but the table has 9")
         expectError(replacing(3, with: "# no size"), line: 6, contains: "LUT_1D_SIZE or LUT_3D_SIZE before the table")

@@ -7,7 +7,7 @@ enum CubeFormat: Sendable {
         var title: String?
         var size1: Int?, size3: Int?
         var sizeLine: LUTText.Line?
-        var domainMin: [Float]?, domainMax: [Float]?
+        var domainMin: [Float]?, domainMax: [Float]?, domainLine: LUTText.Line?
         var range1: [Float]?, range3: [Float]?
         var rows: [Float] = []
         var firstData: LUTText.Line?, lastData: LUTText.Line?
@@ -29,10 +29,10 @@ enum CubeFormat: Sendable {
                     let n = try text.int(line, 1, "LUT_3D_SIZE followed by a size of 2 to 256")
                     guard (2...256).contains(n), line.count == 2 else { throw text.error(line, "LUT_3D_SIZE followed by a size of 2 to 256") }
                     size3 = n; sizeLine = line
-                case "DOMAIN_MIN": domainMin = try text.floats(line, skip: 1, count: 3, "DOMAIN_MIN followed by 3 numbers")
-                case "DOMAIN_MAX": domainMax = try text.floats(line, skip: 1, count: 3, "DOMAIN_MAX followed by 3 numbers")
-                case "LUT_1D_INPUT_RANGE": range1 = try text.floats(line, skip: 1, count: 2, "LUT_1D_INPUT_RANGE followed by min and max")
-                case "LUT_3D_INPUT_RANGE": range3 = try text.floats(line, skip: 1, count: 2, "LUT_3D_INPUT_RANGE followed by min and max")
+                case "DOMAIN_MIN": domainMin = try text.floats(line, skip: 1, count: 3, "DOMAIN_MIN followed by 3 numbers"); domainLine = line
+                case "DOMAIN_MAX": domainMax = try text.floats(line, skip: 1, count: 3, "DOMAIN_MAX followed by 3 numbers"); domainLine = line
+                case "LUT_1D_INPUT_RANGE": range1 = try text.floats(line, skip: 1, count: 2, "LUT_1D_INPUT_RANGE followed by min and max"); domainLine = line
+                case "LUT_3D_INPUT_RANGE": range3 = try text.floats(line, skip: 1, count: 2, "LUT_3D_INPUT_RANGE followed by min and max"); domainLine = line
                 default: continue  // LUT_IN_VIDEO_RANGE and other vendor keywords
                 }
                 continue
@@ -59,7 +59,7 @@ enum CubeFormat: Sendable {
             var lo = domainMin ?? [0, 0, 0], hi = domainMax ?? [1, 1, 1]
             if let r = range { lo = [r[0], r[0], r[0]]; hi = [r[1], r[1], r[1]] }
             for c in 0..<3 where !(lo[c] < hi[c]) {
-                throw LUTError(path: text.path, reason: .invalid, expected: "domain minimum below maximum (got \(lo[c]) … \(hi[c]))")
+                throw text.invalid(domainLine, "domain minimum below maximum (got \(lo[c]) … \(hi[c]))")
             }
             return (lo, hi)
         }

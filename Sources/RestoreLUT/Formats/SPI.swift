@@ -17,7 +17,9 @@ enum SPI1DFormat: Sendable {
             }
             switch text.word(line, 0).lowercased() {
             case "version": _ = try text.int(line, 1, "Version 1")
-            case "from": from = (try text.float(line, 1, "From MIN MAX"), try text.float(line, 2, "From MIN MAX"))
+            case "from":
+                from = (try text.float(line, 1, "From MIN MAX"), try text.float(line, 2, "From MIN MAX"))
+                guard from.0 < from.1 else { throw text.invalid(line, "From minimum below maximum") }
             case "length":
                 let n = try text.int(line, 1, "Length N")
                 guard (2...(1 << 24)).contains(n) else { throw text.error(line, "Length from 2 to 16777216") }
