@@ -48,7 +48,7 @@ struct DenoiseStage: Stage {
     }
 
     /// `denoise: {sigma: auto | 0…75, plugin: ID|PATH}`.
-    static let kind = StageKind(nickname: .denoise, settings: ["sigma"]) { step, builder in
+    static let kind = StageKind(nickname: .denoise) { step, builder in
         let settings = try StepSettings(step, known: ["sigma"])
         let sigma: Sigma
         if settings.string("sigma") ?? "auto" == "auto" { sigma = .auto }

@@ -30,13 +30,14 @@ struct LUTStage: Stage {
 
     /// `lut: {file: PATH, space: SPACE, interp: tetrahedral|trilinear|nearest, strength: 0…1}`
     /// or `lut: {plugin: ID}` (a LUT plugin).
-    static let kind = StageKind(nickname: .lut, settings: ["file", "space", "interp", "strength"]) { step, builder in
+    static let kind = StageKind(nickname: .lut) { step, builder in
         let settings = try StepSettings(step, known: ["file", "space", "interp", "strength"])
         let file: String
         var space = settings.string("space")
         if let f = settings.string("file") { file = f }
         else if let id = step.plugin {
             let m = try builder.registry.plugin(id, for: .lut)
+            builder.reads(m)
             file = m.files["lut"]!
             space = space ?? m.encoding
         } else { throw settings.fail("needs 'file' (or 'plugin', a lut plugin)") }

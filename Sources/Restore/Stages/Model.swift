@@ -42,8 +42,7 @@ final class Model: @unchecked Sendable {
         guard m.kind == .model, let p = m.files["param"] ?? m.files["model"] ?? m.files["weights"] else {
             throw PluginError(path: m.manifestPath, reason: .invalid, "plugin '\(m.id)' is a \(m.kind.rawValue) plugin, not a model")
         }
-        for f in m.files.values { builder.reads(f) }
-        builder.reads(m.manifestPath)
+        builder.reads(m)
         let encoding = try m.encoding.map { e throws(ColorError) in try ColorProfile.resolve(e) } ?? .named(.srgb)
         return Model(label: m.id, manifest: m, path: p, encoding: encoding, threads: builder.threads)
     }

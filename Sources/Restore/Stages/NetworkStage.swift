@@ -27,7 +27,7 @@ struct NetworkStage: Stage {
 
     /// `upscale: {scale: 1…8, plugin: ID|PATH}`. Without a plugin, the preferred upscaler of
     /// exactly that factor, else the smallest larger one, else the preferred one.
-    static let upscaleKind = StageKind(nickname: .upscale, settings: ["scale"]) { step, builder in
+    static let upscaleKind = StageKind(nickname: .upscale) { step, builder in
         let scale = try StepSettings(step, known: ["scale"]).integer("scale", in: 1...8)
         let model: Model
         if let p = step.plugin { model = try Model.resolve(p, stage: .upscale, builder: builder) }

@@ -5,8 +5,8 @@ import RestorePlugins
 /// as a network, a LUT plugin as a LUT, a native plugin through the C ABI. Settings are the
 /// plugin's parameters (`strength` for LUT plugins).
 enum PluginStages {
-    static let gradeKind = StageKind(nickname: .grade, settings: nil) { step, builder in try build(step, builder) }
-    static let filterKind = StageKind(nickname: .filter, settings: nil) { step, builder in try build(step, builder) }
+    static let gradeKind = StageKind(nickname: .grade) { step, builder in try build(step, builder) }
+    static let filterKind = StageKind(nickname: .filter) { step, builder in try build(step, builder) }
 
     static func build(_ step: PresetStep, _ builder: StageBuilder) throws -> any Stage {
         guard let id = step.plugin ?? builder.ranked(step.stage).first?.id else { throw builder.missing(step.stage, step: step) }
@@ -29,8 +29,7 @@ enum PluginStages {
                 values[key] = v
             }
             let plugin = try NativePlugin(m, searchDirectories: DataPaths.executableDirectory.map { [$0] } ?? [])
-            builder.reads(m.manifestPath)
-            for f in m.files.values { builder.reads(f) }
+            builder.reads(m)
             let encoding = try m.encoding.map { e throws in try builder.space(e, step: step) }
             return NativeStage(kind: kind, plugin: plugin, parameters: try plugin.parameterValues(values), encodingProfile: encoding)
         }

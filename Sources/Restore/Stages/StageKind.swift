@@ -7,8 +7,7 @@ import RestorePlugins
 /// entry here and one file beside this one (libvips' operation table is the model).
 struct StageKind: Sendable {
     let nickname: PluginManifest.Stage
-    /// Settings keys it understands (others are an error); nil: the plugin declares them.
-    let settings: [String]?
+    /// Builds the stage, checking its settings (`StepSettings`) as it goes.
     let build: @Sendable (PresetStep, StageBuilder) throws -> any Stage
 
     static let table: [StageKind] = [DenoiseStage.kind, NetworkStage.upscaleKind, PluginStages.gradeKind,
@@ -28,6 +27,8 @@ final class StageBuilder: @unchecked Sendable {
 
     var registry: PluginRegistry { environment.registry }
     func reads(_ path: String) { readFiles.append(path) }
+    /// A plugin's manifest and every file it names.
+    func reads(_ m: PluginManifest) { reads(m.manifestPath); for f in m.files.values { reads(f) } }
 
     /// Plugins serving `stage`, most preferred first (priority, then discovery order).
     func ranked(_ stage: PluginManifest.Stage) -> [PluginManifest] {
