@@ -35,4 +35,10 @@ final class FuzzRegressionTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(count, 17)
     }
+
+    func testRunShFuzzesEveryHarness() throws {
+        let script = try String(contentsOfFile: Self.root + "/run.sh", encoding: .utf8)
+        let line = try XCTUnwrap(script.split(separator: "\n").first { $0.hasPrefix("ALL=") })
+        XCTAssertEqual(Set(line.dropFirst(5).dropLast().split(separator: " ").map(String.init)), Set(FuzzTargets.all.map(\.name)))
+    }
 }
