@@ -7,7 +7,7 @@ import Glibc
 /// The table is fixed-size and the handler only calls `unlink` and `_exit`, both
 /// async-signal-safe.
 public enum Interrupts {
-    static let capacity = 64
+    static let capacity = 512
     nonisolated(unsafe) static let slots: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
         let p = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
         p.initialize(repeating: nil, count: capacity)
@@ -30,7 +30,7 @@ public enum Interrupts {
     }
 
     /// Records `path` as a temporary file to remove on an interrupt; returns its slot.
-    static func register(_ path: String) -> Int? {
+    public static func register(_ path: String) -> Int? {
         _ = lockReady
         pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
         for i in 0..<capacity where slots[i] == nil {
@@ -40,7 +40,7 @@ public enum Interrupts {
         return nil
     }
 
-    static func unregister(_ slot: Int?) {
+    public static func unregister(_ slot: Int?) {
         guard let slot else { return }
         pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
         let p = slots[slot]

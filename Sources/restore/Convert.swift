@@ -6,8 +6,8 @@ struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Convert between formats, depths and colour spaces (the input's profile is kept unless --to).")
 
-    @Argument(help: "Input image (PNG, TIFF, JPEG).") var input: String
-    @Argument(help: "Output image; the format follows the extension.") var output: String
+    @Argument(help: "Input: an image, a folder, a quoted glob, a frame pattern (shot.%04d.png, shot.####.png, shot.1001-1100#.png), or '-' (stdin; raw frames with --raw).") var input: String
+    @Argument(help: "Output: an image (format from the extension), a folder, a frame pattern, or '-' (stdout: raw frames, or an image with --format).") var output: String
 
     @Option(help: ArgumentHelp("Convert pixels into this space and embed it.", valueName: "SPACE|PATH.icc"))
     var to: String?
@@ -16,6 +16,10 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("assume-profile"), help: ArgumentHelp("Profile of untagged inputs (default sRGB).", valueName: "SPACE|PATH.icc"))
     var assumeProfile: String?
 
+    @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
+    var raw: String?
+    @OptionGroup var batch: BatchFlags
+    @OptionGroup var reporting: ReportingOptions
     @OptionGroup var out: OutputOptions
     @OptionGroup var common: CommonOptions
 
@@ -27,6 +31,6 @@ struct Convert: ParsableCommand {
             r.blackPointCompensation = bpc
             r.assumeProfile = assumeProfile
         }
-        try runOne(request, environment: .bare, input: input, output: output)
+        try runJob(request, environment: .bare, input: input, output: output, batch: batch, reporting: reporting, raw: raw)
     }
 }

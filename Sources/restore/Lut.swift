@@ -13,32 +13,24 @@ struct Lut: ParsableCommand {
             abstract: "Apply a LUT to an image, or to raw frames from stdin to stdout (IN and OUT '-' with --raw).")
 
         @Argument(help: "The LUT file.") var lut: String
-        @Argument(help: "Input image, or '-' for raw frames on stdin.") var input: String
-        @Argument(help: "Output image, or '-' for raw frames on stdout.") var output: String
+        @Argument(help: "Input: an image, a folder, a quoted glob, a frame pattern (shot.%04d.png, shot.####.png), or '-' (stdin; raw frames with --raw).") var input: String
+        @Argument(help: "Output: an image, a folder, a frame pattern, or '-' (stdout: raw frames, or an image with --format).") var output: String
         @Option(help: "3D interpolation.") var interp: LUTInterpolation = .tetrahedral
         @Option(help: ArgumentHelp("The space the LUT was built for; the image is converted into it and back.", valueName: "SPACE|PATH.icc"))
         var space: String?
         @Option(help: "Blend with the input: 0 (none) to 1 (full LUT).") var strength: Double = 1
-        @Option(help: ArgumentHelp("Raw frame layout for '-' streams, e.g. 3840x2160:rgb48le.", valueName: "WxH:rgb48le|rgbf32le|rgb24"))
+        @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
         var raw: String?
+        @OptionGroup var batch: BatchFlags
+        @OptionGroup var reporting: ReportingOptions
         @OptionGroup var out: OutputOptions
         @OptionGroup var common: CommonOptions
 
-        func validate() throws {
-            if (input == "-") != (output == "-") { throw ValidationError("use '-' for both IN and OUT (raw streams), or for neither") }
-            if input == "-" && raw == nil { throw ValidationError("'-' needs --raw WIDTHxHEIGHT:rgb48le|rgbf32le|rgb24") }
-        }
-
         func run() throws {
-            if input == "-" && space != nil { throw ValidationError("--space is not available on raw streams (they carry no profile)") }
             let request = makeRequest(common: common, out: out) { r in
                 r.steps = [.lut(lut, space: space, interpolation: interp, strength: strength)]
             }
-            if input == "-" {
-                try Pipeline.plan(request, environment: .bare).streamRaw(raw!)
-                return
-            }
-            try runOne(request, environment: .bare, input: input, output: output)
+            try runJob(request, environment: .bare, input: input, output: output, batch: batch, reporting: reporting, raw: raw)
         }
     }
 

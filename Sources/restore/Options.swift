@@ -45,20 +45,6 @@ struct NetworkOptions: ParsableArguments {
 
     @Option(name: .customLong("max-memory"), help: ArgumentHelp("Working memory for a network tile, in MB.", valueName: "MB"))
     var maxMemory: Int = 1024
-
-    @Option(help: "Progress on stderr (auto: a bar when stderr is a terminal).")
-    var progress: ProgressMode = .auto
-
-    /// The progress reporter `--progress` asks for.
-    var reporter: (@Sendable (ProgressEvent) -> Void)? {
-        switch progress == .auto ? (isatty(2) != 0 ? .bar : .off) : progress {
-        case .bar:
-            return { e in StandardError.write("\rrestore: \(e.stage): tile \(e.done)/\(e.total)" + (e.done == e.total ? "\n" : "")) }
-        case .json:
-            return { e in StandardError.write("{\"stage\":\"\(e.stage)\",\"done\":\(e.done),\"total\":\(e.total)}\n") }
-        default: return nil
-        }
-    }
 }
 
 /// The one place a `Request` is assembled from option groups.
@@ -71,14 +57,53 @@ func makeRequest(common: CommonOptions, out: OutputOptions? = nil, network: Netw
         r.maxMegapixels = out.maxMegapixels
     }
     if let network {
-        r.tile = network.tile; r.maxMemoryMB = network.maxMemory; r.progress = network.reporter
+        r.tile = network.tile; r.maxMemoryMB = network.maxMemory
     }
     edit(&r)
     return r
 }
 
-/// Plans `request` and runs it on one image, printing the notes and warnings.
-func runOne(_ request: Request, environment: RestoreEnvironment, input: String, output: String) throws {
-    let plan = try Pipeline.plan(request, environment: environment)
-    StandardError.report(try plan.run(input: input, output: output))
+/// Runs `request` on IN → OUT: one image, a folder, a glob or a frame sequence (a `Batch`),
+/// single images through stdin/stdout, or raw frames (`--raw`). Exit codes: a single image's
+/// failure keeps its own (3 input, 4 output, 2 usage); a batch with failures exits 1.
+func runJob(_ request: Request, environment: RestoreEnvironment, input: String, output: String,
+            batch: BatchFlags, reporting: ReportingOptions, raw: String? = nil) throws {
+    let reporter = Reporter(reporting)
+    if let raw {
+        guard input == "-", output == "-" else { throw ValidationError("--raw streams frames: use '-' for both IN and OUT") }
+        let plan = try Pipeline.plan(request, environment: environment)
+        let out = try plan.outputFormat(forRaw: raw)
+        if !reporting.quiet { reporter.line("restore: output frames \(out)") }
+        try plan.streamRaw(raw, perFrame: batch.perFrame) { reporter.handle($0) }
+        return
+    }
+    if input == "-" && output == "-" { throw ValidationError("'-' as both IN and OUT streams raw frames: add --raw WIDTHxHEIGHT:FORMAT") }
+    // Single images through stdin/stdout: temporary files in between.
+    var request = request, input = input, output = output
+    var spool: StandardStreams?, emit: StandardStreams?
+    defer { spool?.remove(); emit?.remove() }
+    if input == "-" {
+        spool = try StandardStreams.spoolInput(limit: request.maxMegapixels * 16_000_000 + (64 << 20))
+        input = spool!.path
+    }
+    if output == "-" {
+        guard let ext = batch.format else { throw ValidationError("writing an image to stdout ('-') needs --format png|tif|jpg") }
+        emit = try StandardStreams(extension: ext)
+        output = emit!.path
+        request.overwrite = true  // our own empty temporary file
+    } else if spool != nil, batch.format != nil {
+        throw ValidationError("--format goes with a folder OUT or '-'; a file OUT's format follows its extension")
+    }
+    var options = try batch.options()
+    if emit != nil { options.format = nil }
+    let job = try Batch(request, environment: environment, input: input, output: output, options: options)
+    if let report = batch.report {
+        for file in job.items.map(\.input) + job.plan.readFiles { try PathSafety.checkDistinct(input: file, output: report) }
+    }
+    let summary = job.run { reporter.handle($0) }
+    if let report = batch.report { try summary.writeReport(to: report) }
+    if let emit, summary.failed == 0 { try emit.emit() }
+    // The failure was reported as its item ended; a single image keeps its own exit code.
+    if job.kind.isSingle && job.options.shard == nil, let f = summary.failures.first { Glibc.exit(f.exitCode ?? 1) }
+    if summary.failed > 0 { Glibc.exit(1) }
 }

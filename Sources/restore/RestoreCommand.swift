@@ -34,8 +34,7 @@ struct RestoreCommand: ParsableCommand {
             }
             if code == ExitCode.validationFailure || error is ValidationError {
                 // Usage errors: ArgumentParser's message and usage, our exit code 2.
-                StandardError.write("restore: " + text + "\n")
-                Glibc.exit(2)
+                fail(text, code: 2)
             }
             if !text.isEmpty { StandardError.write(text + "\n") }
             Glibc.exit(code.rawValue)
@@ -43,7 +42,8 @@ struct RestoreCommand: ParsableCommand {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        StandardError.write("restore: \(message)\n")
+        if Reporter.json { StandardError.write(BatchEvent.error(message: message, exitCode: code).json + "\n") }
+        else { StandardError.write("restore: \(message)\n") }
         Glibc.exit(code)
     }
 }

@@ -13,8 +13,8 @@ struct Run: ParsableCommand {
             step's plugin (else the denoise step's). See `restore plugins list` for presets and plugins.
             """)
 
-    @Argument(help: "Input image (PNG, TIFF, JPEG).") var input: String
-    @Argument(help: "Output image; the format follows the extension.") var output: String
+    @Argument(help: "Input: an image, a folder, a quoted glob, a frame pattern (shot.%04d.png, shot.####.png, shot.1001-1100#.png), or '-' (stdin; raw frames with --raw).") var input: String
+    @Argument(help: "Output: an image (format from the extension), a folder, a frame pattern, or '-' (stdout: raw frames, or an image with --format).") var output: String
 
     @Option(help: "Preset to run (see `restore plugins list`).") var preset: String?
     @Option(help: ArgumentHelp("Denoising: auto, off, or a noise σ in 8-bit levels (0-75).", valueName: "auto|off|SIGMA")) var denoise: String?
@@ -36,6 +36,10 @@ struct Run: ParsableCommand {
     var lutSpace: String?
 
     @OptionGroup var network: NetworkOptions
+    @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
+    var raw: String?
+    @OptionGroup var batch: BatchFlags
+    @OptionGroup var reporting: ReportingOptions
     @OptionGroup var out: OutputOptions
     @OptionGroup var common: CommonOptions
 
@@ -50,7 +54,7 @@ struct Run: ParsableCommand {
             r.assumeProfile = assumeProfile
             if let lut { r.luts.append(.lut(lut, space: lutSpace)) }
         }
-        try runOne(request, environment: try common.environment(), input: input, output: output)
+        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting, raw: raw)
     }
 }
 
@@ -60,18 +64,22 @@ struct Upscale: ParsableCommand {
         abstract: "Upscale with a network (default: the preferred installed upscale plugin for --scale).",
         discussion: "A model whose factor differs from --scale is resampled to it with Lanczos-3. --model takes a plugin id, an ncnn .param (its .bin beside it), an .onnx file or a plugin folder.")
 
-    @Argument(help: "Input image (PNG, TIFF, JPEG).") var input: String
-    @Argument(help: "Output image; the format follows the extension.") var output: String
+    @Argument(help: "Input: an image, a folder, a quoted glob, a frame pattern (shot.%04d.png, shot.####.png, shot.1001-1100#.png), or '-' (stdin; raw frames with --raw).") var input: String
+    @Argument(help: "Output: an image (format from the extension), a folder, a frame pattern, or '-' (stdout: raw frames, or an image with --format).") var output: String
     @Option(help: ArgumentHelp("Output scale, an integer 1-8 (default: the model's own).", valueName: "1-8")) var scale: Int?
     @Option(help: ArgumentHelp("The network.", valueName: "ID|PATH")) var model: String?
 
     @OptionGroup var network: NetworkOptions
+    @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
+    var raw: String?
+    @OptionGroup var batch: BatchFlags
+    @OptionGroup var reporting: ReportingOptions
     @OptionGroup var out: OutputOptions
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let request = makeRequest(common: common, out: out, network: network) { $0.steps = [.upscale(scale: scale, model: model)] }
-        try runOne(request, environment: try common.environment(), input: input, output: output)
+        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting, raw: raw)
     }
 }
 
@@ -81,17 +89,21 @@ struct Denoise: ParsableCommand {
         abstract: "Denoise with a network (σ estimated, or given in 8-bit levels).",
         discussion: "Without --model the denoise plugins are tried by preference: a non-blind model takes σ as its noise level; fixed-strength models are chosen by their noise_range.")
 
-    @Argument(help: "Input image (PNG, TIFF, JPEG).") var input: String
-    @Argument(help: "Output image; the format follows the extension.") var output: String
+    @Argument(help: "Input: an image, a folder, a quoted glob, a frame pattern (shot.%04d.png, shot.####.png, shot.1001-1100#.png), or '-' (stdin; raw frames with --raw).") var input: String
+    @Argument(help: "Output: an image (format from the extension), a folder, a frame pattern, or '-' (stdout: raw frames, or an image with --format).") var output: String
     @Option(help: ArgumentHelp("Noise level in 8-bit levels (0-75), or auto.", valueName: "auto|N")) var sigma: String = "auto"
     @Option(help: ArgumentHelp("The network.", valueName: "ID|PATH")) var model: String?
 
     @OptionGroup var network: NetworkOptions
+    @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
+    var raw: String?
+    @OptionGroup var batch: BatchFlags
+    @OptionGroup var reporting: ReportingOptions
     @OptionGroup var out: OutputOptions
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let request = makeRequest(common: common, out: out, network: network) { $0.steps = [.denoise(sigma: sigma, model: model)] }
-        try runOne(request, environment: try common.environment(), input: input, output: output)
+        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting, raw: raw)
     }
 }

@@ -1,30 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
+import RestoreColor
 import RestoreCore
 import RestoreLUT
-
-/// Raw RGB frames on a pipe (for ffmpeg `-f rawvideo`): `WxH:rgb48le|rgbf32le|rgb24`.
-public struct RawFormat: Sendable, Equatable {
-    public enum Sample: String, Sendable { case rgb24, rgb48le, rgbf32le }
-    public var width: Int, height: Int, sample: Sample
-
-    /// Parses `3840x2160:rgb48le`.
-    public init(_ spec: String) throws {
-        let parts = spec.split(separator: ":")
-        let dims = parts.first?.split(separator: "x") ?? []
-        guard parts.count == 2, dims.count == 2, let w = Int(dims[0]), let h = Int(dims[1]), w > 0, h > 0,
-              let s = Sample(rawValue: String(parts[1])) else {
-            throw OptionError("--raw expects WIDTHxHEIGHT:rgb48le|rgbf32le|rgb24 (got '\(spec)')")
-        }
-        guard w <= 1 << 16, h <= 1 << 16, w * h <= 1 << 28 else {
-            throw OptionError("--raw frame \(w)x\(h) is larger than restore's limit (65536 per side, 2^28 pixels)")
-        }
-        width = w; height = h; sample = s
-    }
-    public var bytesPerSample: Int { sample == .rgb24 ? 1 : sample == .rgb48le ? 2 : 4 }
-    public var frameBytes: Int { width * height * 3 * bytesPerSample }
-}
 
 /// A short or unreadable frame, or a write failure, on a raw stream.
 public struct StreamError: RestoreError {
@@ -34,29 +14,90 @@ public struct StreamError: RestoreError {
 }
 
 extension Plan {
-    /// Streams raw frames (`spec` as `--raw` takes it: `3840x2160:rgb48le`) from `input` to
-    /// `output` through the plan's LUT stages until end of input; returns the frame count.
+    /// Streams raw frames (`spec` as `--raw` takes it: `3840x2160:rgb48le`, see `RawFormat`)
+    /// from `input` to `output` through every stage until the end of input, in the same
+    /// layout (an upscale makes the frames larger: `outputFormat(forRaw:)`); returns the
+    /// frame count. Frames carry no profile: they are taken to be in `assumeProfile` (default
+    /// sRGB) and written in `outputProfile` (default the same).
     ///
-    /// Three frame buffers rotate through a reader thread, the compute stage (row bands on all
-    /// threads, each band converting to planar floats in a small scratch buffer — never a float
-    /// frame) and a writer thread, so reading and writing overlap the work. Memory: three frames.
-    /// A frame that ends early is an error naming its number (1-based). Raw frames carry no
-    /// profile, so only LUT stages applied to the values as they are can run here.
+    /// Frame buffers rotate through a reader thread, the compute stage and a writer thread,
+    /// so reading and writing overlap the work; memory is three frames (at the output size)
+    /// plus the stages' own. A stream is one shot: what stages decide per shot (σ) comes from
+    /// its first frame, unless `perFrame`. A frame that ends early is an error naming its
+    /// number (1-based), after every complete frame before it has been written. `events`
+    /// gets a start, a progress event per frame (stage "frames", total 0: unknown) and a
+    /// summary.
     @discardableResult
-    public func streamRaw(_ spec: String, input: Int32 = 0, output: Int32 = 1) throws -> Int {
+    public func streamRaw(_ spec: String, input: Int32 = 0, output: Int32 = 1, perFrame: Bool = false,
+                          events: @Sendable (BatchEvent) -> Void = { _ in }) throws -> Int {
         let format = try RawFormat(spec)
-        let luts = try stages.map { s throws(OptionError) -> (LUTProcessor, Float) in
-            guard let l = s as? LUTStage, l.space == nil else {
-                throw OptionError("raw streams run LUT stages without a space for now; '\(s.label)' cannot run on one")
-            }
+        let out = try outputFormat(forRaw: spec)
+        let started = Date()
+        events(.start(items: 0, allItems: 0, shard: nil, jobs: 1, stages: stageLabels, output: out.description))
+        let count: Int
+        if let luts = try? stages.map({ s throws(OptionError) -> (LUTProcessor, Float) in
+            guard let l = s as? LUTStage, l.space == nil, target == nil, assumed == nil, [.rgb24, .rgb48le, .rgbf32le].contains(format.sample) else { throw OptionError("") }
             return (l.processor, l.strength)
+        }) {
+            count = try streamRawFrames(luts, format: format, input: input, output: output, threads: request.threads) { n in
+                events(.progress(index: 0, input: "-", stage: "frames", done: n, total: 0, finished: 0, items: 0, seconds: Date().timeIntervalSince(started)))
+            }
+        } else {
+            count = try streamFrames(format, out: out, input: input, output: output, perFrame: perFrame) { n in
+                events(.progress(index: 0, input: "-", stage: "frames", done: n, total: 0, finished: 0, items: 0, seconds: Date().timeIntervalSince(started)))
+            }
         }
-        return try streamRawFrames(luts, format: format, input: input, output: output, threads: request.threads)
+        var summary = BatchSummary()
+        summary.done = count
+        summary.seconds = Date().timeIntervalSince(started)
+        events(.summary(summary))
+        return count
+    }
+
+    /// The layout of the frames `streamRaw` writes for input frames `spec`.
+    public func outputFormat(forRaw spec: String) throws -> RawFormat {
+        let f = try RawFormat(spec)
+        let size = try outputSize(width: f.width, height: f.height, output: "-")
+        return try RawFormat(width: size.width, height: size.height, sample: f.sample)
+    }
+
+    /// The general path: each frame decoded to an image, run through every stage, encoded.
+    private func streamFrames(_ format: RawFormat, out: RawFormat, input: Int32, output: Int32, perFrame: Bool,
+                              progress: (Int) -> Void) throws -> Int {
+        let pipe = FramePipeline(frameBytes: format.frameBytes, outputBytes: out.frameBytes, slots: 3, input: input, output: output)
+        defer { pipe.finish() }
+        let source = assumed ?? .named(.srgb)
+        var settings = RunSettings(threads: request.threads, cancellation: Cancellation(), progress: nil)
+        var count = 0
+        while true {
+            let (slot, got) = try pipe.nextFilled()
+            if got == 0 { break }
+            if got < format.frameBytes {
+                try pipe.drain()
+                throw StreamError(message: "frame \(count + 1) is short: \(got) of \(format.frameBytes) bytes (is --raw \(format) right?)",
+                                  category: .inputUnreadable)
+            }
+            count += 1
+            var image: Image
+            do { image = try format.decode(pipe.buffer(slot), frame: count, threads: request.threads) } catch { try? pipe.drain(); throw error }
+            if count == 1, !perFrame, let last = stages.lastIndex(where: { $0.decidesPerShot }) {
+                var samples = [(image: image, current: source, source: source)]
+                settings.shot = analyze(&samples, upTo: last, settings: settings).map { Shot(decisions: $0, samples: ["frame 1"]) }
+            }
+            var report = ItemReport(input: "-", output: "-")
+            try process(&image, source: source, settings: settings, report: &report)
+            out.encode(image, into: pipe.buffer(slot), threads: request.threads)
+            try pipe.submit(slot, frame: count)
+            progress(count)
+        }
+        try pipe.drain()
+        return count
     }
 }
 
-func streamRawFrames(_ luts: [(LUTProcessor, Float)], format: RawFormat, input: Int32, output: Int32, threads: Int) throws -> Int {
-    let pipe = FramePipeline(frameBytes: format.frameBytes, slots: 3, input: input, output: output)
+func streamRawFrames(_ luts: [(LUTProcessor, Float)], format: RawFormat, input: Int32, output: Int32, threads: Int,
+                     progress: (Int) -> Void = { _ in }) throws -> Int {
+    let pipe = FramePipeline(frameBytes: format.frameBytes, outputBytes: format.frameBytes, slots: 3, input: input, output: output)
     defer { pipe.finish() }
     let w = format.width, h = format.height
     var count = 0
@@ -65,7 +106,7 @@ func streamRawFrames(_ luts: [(LUTProcessor, Float)], format: RawFormat, input: 
         if got == 0 { break }
         if got < format.frameBytes {
             try pipe.drain()  // every complete frame reaches the output before the error
-            throw StreamError(message: "frame \(count + 1) is short: \(got) of \(format.frameBytes) bytes (is --raw \(w)x\(h):\(format.sample.rawValue) right?)",
+            throw StreamError(message: "frame \(count + 1) is short: \(got) of \(format.frameBytes) bytes (is --raw \(format) right?)",
                               category: .inputUnreadable)
         }
         count += 1
@@ -75,6 +116,7 @@ func streamRawFrames(_ luts: [(LUTProcessor, Float)], format: RawFormat, input: 
             RawKernel.band(luts, base.base, sample: sample, first: rows.lowerBound * w, pixels: rows.count * w)
         }
         try pipe.submit(slot, frame: count)
+        progress(count)
     }
     try pipe.drain()
     return count
@@ -84,7 +126,7 @@ func streamRawFrames(_ luts: [(LUTProcessor, Float)], format: RawFormat, input: 
 /// semaphores; the compute stage is the caller's thread). Each thread holds a reference, so
 /// the buffers live until the last stage is done with them.
 final class FramePipeline: @unchecked Sendable {
-    private let frameBytes: Int, slots: Int, input: Int32, output: Int32
+    private let frameBytes: Int, outputBytes: Int, slots: Int, input: Int32, output: Int32
     private let buffers: [UnsafeMutablePointer<UInt8>]
     private var sizes: [Int]
     private var failure: StreamError?
@@ -96,9 +138,11 @@ final class FramePipeline: @unchecked Sendable {
     private var writer = pthread_t()
     private var writerJoined = false
 
-    init(frameBytes: Int, slots: Int, input: Int32, output: Int32) {
-        self.frameBytes = frameBytes; self.slots = slots; self.input = input; self.output = output
-        buffers = (0..<slots).map { _ in UnsafeMutablePointer<UInt8>.allocate(capacity: frameBytes) }
+    /// Slots hold a frame read (`frameBytes`) and then, in place, the frame to write
+    /// (`outputBytes`, larger after an upscale).
+    init(frameBytes: Int, outputBytes: Int, slots: Int, input: Int32, output: Int32) {
+        self.frameBytes = frameBytes; self.outputBytes = outputBytes; self.slots = slots; self.input = input; self.output = output
+        buffers = (0..<slots).map { _ in UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(frameBytes, outputBytes)) }
         sizes = [Int](repeating: 0, count: slots)
         pthread_mutex_init(&lock, nil)
         sem_init(&free, 0, UInt32(slots)); sem_init(&filled, 0, 0); sem_init(&toWrite, 0, 0)
@@ -153,8 +197,8 @@ final class FramePipeline: @unchecked Sendable {
             sem_wait(&toWrite)
             guard let job = locked({ writeQueue.isEmpty ? nil : writeQueue.removeFirst() }), job.slot >= 0 else { return }
             var sent = 0
-            while sent < frameBytes && !isStopped {
-                let n = write(output, buffers[job.slot] + sent, frameBytes - sent)
+            while sent < outputBytes && !isStopped {
+                let n = write(output, buffers[job.slot] + sent, outputBytes - sent)
                 if n < 0 {
                     if errno == EINTR { continue }
                     let why = errno == EPIPE ? "the reader closed the output" : String(cString: strerror(errno))
@@ -239,6 +283,8 @@ enum RawKernel {
                 for i in 0..<n { r[i] = q[3 * i]; g[i] = q[3 * i + 1]; b[i] = q[3 * i + 2] }
                 for (p, strength) in luts { apply(p, r, count: n, strength: strength) }
                 for i in 0..<n { q[3 * i] = r[i]; q[3 * i + 1] = g[i]; q[3 * i + 2] = b[i] }
+            default:  // the other layouts take the general path (Plan.streamFrames)
+                preconditionFailure("no fast LUT kernel for \(sample)")
             }
         }
     }

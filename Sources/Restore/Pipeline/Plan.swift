@@ -54,59 +54,53 @@ public final class Plan: Sendable {
     }
 
     func run(input: String, output: String, cancellation: Cancellation) throws -> ItemReport {
+        try run(input: input, output: output, with: RunSettings(threads: request.threads, cancellation: cancellation,
+                                                                progress: request.progress))
+    }
+
+    /// How one run goes: threads (a batch divides the plan's), cancellation, progress and the
+    /// stages' decisions for the image's shot (by stage index).
+    struct RunSettings {
+        var threads: Int
+        var cancellation: Cancellation
+        var progress: (@Sendable (ProgressEvent) -> Void)?
+        var shot: Shot? = nil
+    }
+
+    func run(input: String, output: String, with settings: RunSettings) throws -> ItemReport {
         let started = Date()
+        let cancellation = settings.cancellation
         var report = ItemReport(input: input, output: output)
         for file in [input] + readFiles { try PathSafety.checkDistinct(input: file, output: output) }
         let format = try ImageFiles.outputFormat(path: output)
         if !request.overwrite && access(output, F_OK) == 0 { throw EncodeError(path: output, reason: .exists, detail: "") }
 
         // The output's constraints against the input's header, before any pixel is decoded.
-        let limits = DecodeLimits(maxPixels: UInt64(request.maxMegapixels) * 1_000_000)
         let header = try ImageFiles.inspect(path: input, limits: limits)
         if !format.storesAlpha && header.alpha != .none {
             throw OptionError(path: output, "\(format.rawValue.uppercased()) cannot store alpha; write .png or .tif to keep it")
         }
         let (depth, depthWarning) = try Self.depth(request.depth, source: header.sampleFormat, format: format, output: output)
         if let depthWarning { report.warnings.append(depthWarning) }
-        // The output's size from the stages' scales, against the same limit.
-        var side = 1
-        for stage in stages { side *= try stage.geometry().scale }
-        let outPixels = header.width.multipliedReportingOverflow(by: header.height * side * side)
-        guard !outPixels.overflow, UInt64(outPixels.partialValue) <= limits.maxPixels else {
-            throw OptionError(path: output, "the output would be \(header.width * side) × \(header.height * side) pixels, over the limit of "
-                              + "\(request.maxMegapixels) megapixels (--max-megapixels)")
-        }
+        _ = try outputSize(width: header.width, height: header.height, output: output)
         try cancellation.check()
 
-        var image = try ImageFiles.read(path: input, limits: limits, threads: request.threads)
+        var image = try ImageFiles.read(path: input, limits: limits, threads: settings.threads)
         let (source, warnings) = Colorimetry.sourceProfile(of: image, path: input, assumed: assumed)
         report.warnings += warnings
-        var current = source
-        let context = StageContext(threads: request.threads, tile: request.tile, memoryBudget: request.maxMemoryMB << 20,
-                                   cancellation: cancellation, progress: nil)
-        for stage in stages {
-            try cancellation.check()
-            let wanted = stage.encoding(channels: image.colorChannels) ?? Colorimetry.fitting(source, channels: image.colorChannels)
-            try convert(&image, from: &current, to: wanted, intent: .relative, bpc: false, report: &report)
-            var c = context
-            if let progress = request.progress { let label = stage.label; c.progress = { progress(ProgressEvent(stage: label, done: $0, total: $1)) } }
-            report.notes += try stage.apply(to: &image, context: c)
-        }
-        let final = Colorimetry.fitting(target ?? source, channels: source.colorSpace.channels)
-        try convert(&image, from: &current, to: final, intent: target == nil ? .relative : RenderingIntent(rawValue: request.intent.rawValue)!,
-                    bpc: target != nil && request.blackPointCompensation, report: &report)
+        try process(&image, source: source, settings: settings, report: &report)
 
         // The output's colour metadata, decided once: the target's profile; else the input's
         // own profile (also when PNG chunks or --assume-profile described it, since we write
         // them as ICC); an untagged sRGB input stays untagged; an unusable embedded profile is
         // dropped (with the warning above).
         let embeds = target != nil || (image.metadata.iccProfile != nil && warnings.isEmpty) || image.metadata.colorHints != nil || assumed != nil
-        image.metadata.iccProfile = embeds ? final.iccData : nil
+        image.metadata.iccProfile = embeds ? outputProfile(source: source).iccData : nil
         image.metadata.colorHints = nil
         try cancellation.check()
 
         let enc = EncodeOptions(depth: depth, tiffCompression: TIFFCompression(rawValue: request.compression.rawValue)!,
-                                jpegQuality: request.jpegQuality, threads: request.threads)
+                                jpegQuality: request.jpegQuality, threads: settings.threads)
         try ImageFiles.write(image, to: output, format: format, options: enc, overwrite: request.overwrite)
         report.outputBits = depth.bits
         report.outputFormat = format.rawValue
@@ -115,13 +109,68 @@ public final class Plan: Sendable {
         return report
     }
 
+    var limits: DecodeLimits { DecodeLimits(maxPixels: UInt64(request.maxMegapixels) * 1_000_000) }
+
+    /// The output size for an input of `width` × `height`, checked against `--max-megapixels`.
+    func outputSize(width: Int, height: Int, output: String) throws -> (width: Int, height: Int) {
+        var side = 1
+        for stage in stages { side *= try stage.geometry().scale }
+        let outPixels = width.multipliedReportingOverflow(by: height * side * side)
+        guard !outPixels.overflow, UInt64(outPixels.partialValue) <= limits.maxPixels else {
+            throw OptionError(path: output, "the output would be \(width * side) × \(height * side) pixels, over the limit of "
+                              + "\(request.maxMegapixels) megapixels (--max-megapixels)")
+        }
+        return (width * side, height * side)
+    }
+
+    /// The profile the output is written in.
+    func outputProfile(source: ColorProfile) -> ColorProfile {
+        Colorimetry.fitting(target ?? source, channels: source.colorSpace.channels)
+    }
+
+    /// Runs every stage on `image` (in `source`), converting only where encodings change, and
+    /// leaves it in the output profile.
+    func process(_ image: inout Image, source: ColorProfile, settings: RunSettings, report: inout ItemReport) throws {
+        var current = source
+        try runStages(&image, current: &current, upTo: stages.count, settings: settings, report: &report)
+        try convert(&image, from: &current, to: outputProfile(source: source),
+                    intent: target == nil ? .relative : RenderingIntent(rawValue: request.intent.rawValue)!,
+                    bpc: target != nil && request.blackPointCompensation, threads: settings.threads, report: &report)
+    }
+
+    /// Stages `0..<end` on `image`.
+    func runStages(_ image: inout Image, current: inout ColorProfile, upTo end: Int, settings: RunSettings,
+                   report: inout ItemReport) throws {
+        let source = current
+        for i in 0..<end {
+            try settings.cancellation.check()
+            try prepare(&image, current: &current, source: source, for: i, settings: settings, report: &report)
+            report.notes += try stages[i].apply(to: &image, context: context(for: i, settings: settings))
+        }
+    }
+
+    /// Converts `image` into the encoding stage `i` wants.
+    func prepare(_ image: inout Image, current: inout ColorProfile, source: ColorProfile, for i: Int, settings: RunSettings,
+                 report: inout ItemReport) throws {
+        let wanted = stages[i].encoding(channels: image.colorChannels) ?? Colorimetry.fitting(source, channels: image.colorChannels)
+        try convert(&image, from: &current, to: wanted, intent: .relative, bpc: false, threads: settings.threads, report: &report)
+    }
+
+    func context(for i: Int, settings: RunSettings) -> StageContext {
+        var c = StageContext(threads: settings.threads, tile: request.tile, memoryBudget: request.maxMemoryMB << 20,
+                             cancellation: settings.cancellation, progress: nil)
+        c.decision = settings.shot?.decisions[i]
+        if let progress = settings.progress { let label = stages[i].label; c.progress = { progress(ProgressEvent(stage: label, done: $0, total: $1)) } }
+        return c
+    }
+
     /// Converts `image` from `current` into `wanted` when they differ, through the plan's
     /// shared transforms, and records it.
     private func convert(_ image: inout Image, from current: inout ColorProfile, to wanted: ColorProfile,
-                         intent: RenderingIntent, bpc: Bool, report: inout ItemReport) throws {
+                         intent: RenderingIntent, bpc: Bool, threads: Int, report: inout ItemReport) throws {
         if current.isEquivalent(to: wanted) { return }
         let t = try conversions.transform(from: current, to: wanted, intent: intent, bpc: bpc)
-        try t.apply(&image, threads: request.threads)
+        try t.apply(&image, threads: threads)
         report.conversions.append("\(Self.name(current)) → \(Self.name(wanted))")
         current = wanted
     }

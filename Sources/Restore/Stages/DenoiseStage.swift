@@ -23,11 +23,14 @@ struct DenoiseStage: Stage {
 
     func apply(to image: inout Image, context: StageContext) throws -> [String] {
         let s: Double
+        let shown: String
         switch sigma {
-        case .fixed(let v): s = v
-        case .auto: s = NoiseEstimate.sigma(of: image)
+        case .fixed(let v): s = v; shown = "σ \((s * 10).rounded() / 10)"
+        case .auto:
+            if let d = context.decision, let v = d.values["sigma"] {
+                s = v; shown = "σ ≈ \((s * 10).rounded() / 10) (the shot's, from \(d.samples) frame\(d.samples == 1 ? "" : "s"))"
+            } else { s = NoiseEstimate.sigma(of: image); shown = "σ ≈ \((s * 10).rounded() / 10)" }
         }
-        let shown = "σ \(sigma == .auto ? "≈ " : "")\((s * 10).rounded() / 10)"
         if let nb = candidates.first(where: { $0.manifest?.parameters.contains { $0.name == "sigma" } == true }) {
             let range = nb.manifest!.parameters.first { $0.name == "sigma" }!.range ?? 0...255
             let level = Float(Swift.min(Swift.max(s, range.lowerBound), range.upperBound) / 255)
@@ -45,6 +48,17 @@ struct DenoiseStage: Stage {
         guard let pick else { return ["denoise: \(shown): clean enough, not denoised"] }
         try pick.run(on: &image, scale: 1, label: "denoise (\(pick.label))", context: context)
         return ["denoise: \(shown): \(pick.label)"]
+    }
+
+    var decidesPerShot: Bool { sigma == .auto }
+
+    /// An estimated σ is decided once per shot: the median of the samples' estimates.
+    func decide(samples: [Image]) -> ShotDecision? {
+        guard sigma == .auto, !samples.isEmpty else { return nil }
+        let sigmas = samples.map { NoiseEstimate.sigma(of: $0) }.sorted()
+        let n = sigmas.count
+        let median = n % 2 == 1 ? sigmas[n / 2] : (sigmas[n / 2 - 1] + sigmas[n / 2]) / 2
+        return ShotDecision(values: ["sigma": median], samples: n)
     }
 
     /// `denoise: {sigma: auto | 0…75, plugin: ID|PATH}`.

@@ -18,6 +18,25 @@ public protocol Stage: Sendable {
     /// Processes `image` (in `encoding(channels:)`) in place; returns notes for the report
     /// ("σ ≈ 12.3: restore-denoise").
     func apply(to image: inout Image, context: StageContext) throws -> [String]
+    /// Parameters decided once for a shot from sample frames (each in `encoding(channels:)`
+    /// and through the stages before this one), so a clip does not flicker; nil: the stage
+    /// decides nothing per shot. `apply` then finds the decision in `context.decision`.
+    func decide(samples: [Image]) -> ShotDecision?
+    /// Whether `decide` decides anything (so a plan analyses shots only when needed).
+    var decidesPerShot: Bool { get }
+}
+
+extension Stage {
+    public func decide(samples: [Image]) -> ShotDecision? { nil }
+    public var decidesPerShot: Bool { false }
+}
+
+/// What a stage decided for a shot: named values (`sigma` in 8-bit levels) and how many
+/// frames it looked at.
+public struct ShotDecision: Sendable, Equatable {
+    public var values: [String: Double]
+    public var samples: Int
+    public init(values: [String: Double], samples: Int) { self.values = values; self.samples = samples }
 }
 
 /// How a stage changes an image's size and what context it reads.
@@ -38,4 +57,6 @@ public struct StageContext: Sendable {
     public var cancellation: Cancellation
     /// (done, total) units of this stage on this image.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// This stage's decision for the image's shot (nil: decide from the image alone).
+    public var decision: ShotDecision?
 }
