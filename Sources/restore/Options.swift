@@ -104,6 +104,7 @@ func runJob(_ request: Request, environment: RestoreEnvironment, input: String, 
     if let report = batch.report { try summary.writeReport(to: report) }
     if let emit, summary.failed == 0 { try emit.emit() }
     // The failure was reported as its item ended; a single image keeps its own exit code.
-    if job.kind.isSingle && job.options.shard == nil, let f = summary.failures.first { Glibc.exit(f.exitCode ?? 1) }
-    if summary.failed > 0 { Glibc.exit(1) }
+    // (ExitCode is thrown, not exit() called, so the temporary files above are removed.)
+    if job.kind.isSingle && job.options.shard == nil, let f = summary.failures.first { throw ExitCode(f.exitCode ?? 1) }
+    if summary.failed > 0 { throw ExitCode(1) }
 }

@@ -14,8 +14,8 @@
       + /out.NNNN.png (or is a bare out.NNNN.png) counts as an output the task owned.
       --shards K: the REPORTs are shards 1..K in order; each must own exactly the K-th of K
                   contiguous chunks of the sorted frames, items [floor((K-1)n/N), floor(Kn/N)).
-      --ranges:   each REPORT's file name holds its frame range (report.A-B.json, report.A.json)
-                  and it must own exactly those frames.
+      --ranges:   each REPORT's file name holds its frames in --frames syntax (report.11-20.json,
+                  report.1-10x3.json, report.8-10,20.json) and it must own exactly those frames.
 
   farmtest.py stamp DIR        Prints "name inode mtime_ns" for each file in DIR (sorted).
 """
@@ -145,11 +145,11 @@ def check(argv):
             if mine != want:
                 fail(f"report {rp} (shard {k}/{n}) lists frames {fmt(mine)}, expected {fmt(want)}")
         if a.ranges:
-            m = re.search(r"report\.(\d+)(?:-(\d+))?\.json$", rp)
+            m = re.search(r"report\.([0-9x,-]+)\.json$", rp)
             if not m:
                 fail(f"report {rp}: no frame range in its name")
-            lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
-            want = [f for f in all_frames if lo <= f <= hi]
+            spec = frame_set(m.group(1))
+            want = [f for f in all_frames if f in spec]
             if mine != want:
                 fail(f"report {rp} lists frames {fmt(mine)}, expected {fmt(want)}")
     if a.shards and len(a.reports) != a.shards:
@@ -159,6 +159,16 @@ def check(argv):
         fail(f"{len(unowned)} frames are in no task's report: {fmt(unowned)}")
     print(f"farmtest: ok: {len(ref)} frames identical to the reference, each in exactly one of "
           f"{len(a.reports)} task reports")
+
+
+def frame_set(spec):
+    """restore's --frames syntax: 1001-1100, 1-10x3, 1,5,10-20."""
+    out = set()
+    for part in spec.split(","):
+        rng, _, step = part.partition("x")
+        lo, _, hi = rng.partition("-")
+        out.update(range(int(lo), int(hi or lo) + 1, int(step or 1)))
+    return out
 
 
 def fmt(frames):

@@ -108,7 +108,7 @@ public final class Batch: Sendable {
             }
         }
         do {
-            try Self.makeFolders(for: item.output)
+            if !kind.isSingle { try Self.makeFolders(for: item.output) }  // a single file's folder must exist
             let report = try plan.run(input: item.input, output: item.output,
                                       with: Plan.RunSettings(threads: threadsPerJob, cancellation: cancellation, progress: progress, shot: shot))
             result.notes = report.notes

@@ -6,7 +6,7 @@ import Glibc
 
 /// What IN names, and the items it expands to with OUT.
 ///
-/// - a file: one item; OUT is a file, or a folder (existing, or ending in `/`) to write into;
+/// - a file: one item; OUT is a file, or an existing folder to write into;
 /// - a folder: its images (`recursive`: also in subfolders, mirrored into OUT); hidden files
 ///   are skipped;
 /// - a glob (`*`, `?`, `[…]`, quoted so the shell leaves it): the matching images;
