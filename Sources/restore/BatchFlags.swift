@@ -11,9 +11,9 @@ struct BatchFlags: ParsableArguments {
     var recursive = false
     @Option(help: ArgumentHelp("Frames of a sequence IN: 1001-1100, 1001-1100x2, 1,5,10-20 (default: those on disk).", valueName: "RANGES"))
     var frames: String?
-    @Option(help: ArgumentHelp("Folder outputs: write this format (an extension: png, tif, jpg) instead of the input's.", valueName: "EXT"))
+    @Option(help: ArgumentHelp("Folder outputs: write this format (an extension: png, tif, jpg) instead of the input's.", valueName: "EXT"), completion: .list(["png", "tif", "jpg"]))
     var format: String?
-    @Option(help: ArgumentHelp("Run the K-th of N contiguous chunks of the sorted items (1-based), or auto: from the Slurm array task or the Kubernetes Indexed Job.", valueName: "K/N|auto"))
+    @Option(help: ArgumentHelp("Run the K-th of N contiguous chunks of the sorted items (1-based), or auto: from the Slurm array task or the Kubernetes Indexed Job.", valueName: "K/N|auto"), completion: .list(["auto"]))
     var shard: String?
     @Option(name: .customLong("shard-count"), help: ArgumentHelp("With --shard auto in a Kubernetes Indexed Job: the Job's completions.", valueName: "N"))
     var shardCount: Int?
@@ -21,7 +21,7 @@ struct BatchFlags: ParsableArguments {
     var skipExisting = false
     @Option(help: ArgumentHelp("Items run in parallel (1-256); the threads are divided between them.", valueName: "N"))
     var jobs: Int = 1
-    @Option(help: ArgumentHelp("Write every item's input, output, status, error, seconds and notes to this JSON file.", valueName: "FILE.json"))
+    @Option(help: ArgumentHelp("Write every item's input, output, status, error, seconds and notes to this JSON file.", valueName: "FILE.json"), completion: .file(extensions: ["json"]))
     var report: String?
     @Flag(name: .customLong("per-frame"), help: "Sequences: decide parameters (σ) on every frame alone, instead of once per shot.")
     var perFrame = false

@@ -17,9 +17,9 @@ struct Run: ParsableCommand {
     @Argument(help: "Output: an image (format from the extension), a folder, a frame pattern, or '-' (stdout: raw frames, or an image with --format).") var output: String
 
     @Option(help: "Preset to run (see `restore plugins list`).") var preset: String?
-    @Option(help: ArgumentHelp("Denoising: auto, off, or a noise σ in 8-bit levels (0-75).", valueName: "auto|off|SIGMA")) var denoise: String?
+    @Option(help: ArgumentHelp("Denoising: auto, off, or a noise σ in 8-bit levels (0-75).", valueName: "auto|off|SIGMA"), completion: .list(["auto", "off"])) var denoise: String?
     @Option(help: ArgumentHelp("Upscaling factor, an integer 1-8 (1: no upscaling).", valueName: "1-8")) var scale: Int?
-    @Option(help: ArgumentHelp("Grading.", valueName: "off|auto")) var grade: String?
+    @Option(help: ArgumentHelp("Grading.", valueName: "off|auto"), completion: .list(["off", "auto"])) var grade: String?
     @Option(help: ArgumentHelp("Network for the upscale (else denoise) step.", valueName: "ID|PATH")) var model: String?
 
     @Option(name: .customLong("output-profile"),

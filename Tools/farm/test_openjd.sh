@@ -7,7 +7,7 @@
 # Needs openjd (pip install openjd-cli; 0.8+ for the TASK_CHUNKING extension) and python3 with
 # numpy. It writes a 40-frame PNG sequence, runs `restore lut apply ... --jobs 1` as the
 # reference, checks the template (`openjd check`), runs all of its tasks (Frames=1-40,
-# ChunkSize=12: chunks 1-12, 13-24, 25-36, 37-40) and checks that each frame was written by
+# ChunkSize=12: openjd balances the chunks, 1-10 11-20 21-30 31-40) and checks that each frame was written by
 # exactly the task whose chunk holds it (the tasks' --report files) and is byte-identical to the
 # reference. Then it deletes two outputs and runs the job again (SkipExisting=yes): only those
 # two may be rewritten. The temp folder is deleted on every exit (KEEP=1 keeps it).

@@ -64,7 +64,7 @@ cleanup() {
     stop "$CTLD_PID" slurmctld
     # A job step outlives slurmd if it was still running: find ours by SLURM_CONF and end it.
     for pid in $(pgrep -x slurmstepd 2>/dev/null); do
-        if tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$SLURM_CONF"; then
+        if tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "SLURM_CONF=$SLURM_CONF"; then
             echo "$me: killing leftover slurmstepd $pid" >&2; kill -9 "$pid" 2>/dev/null
         fi
     done
