@@ -30,6 +30,12 @@ struct BatchFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Sequences: frames where a new shot starts (a cut list).", valueName: "F,F,…"))
     var cuts: String?
 
+    @Option(help: ArgumentHelp("Video OUT: prores (4444 XQ), prores422, ffv1, h264, h265 (default from the extension: .mov prores, .mkv ffv1, .mp4 h264).", valueName: "CODEC"),
+            completion: .list(["prores", "prores422", "ffv1", "h264", "h265"]))
+    var codec: String?
+    @Option(name: .customLong("ffmpeg-args"), help: ArgumentHelp("Video OUT: more ffmpeg encoder options, after ours (split at spaces).", valueName: "'ARGS'"))
+    var ffmpegArgs: String?
+
     /// The library's options (`--shard auto` reads the environment).
     func options() throws -> BatchOptions {
         var o = BatchOptions()

@@ -77,6 +77,15 @@ func runJob(_ request: Request, environment: RestoreEnvironment, input: String, 
         try plan.streamRaw(raw, perFrame: batch.perFrame) { reporter.handle($0) }
         return
     }
+    if VideoFile.isVideo(input) {
+        let plan = try Pipeline.plan(request, environment: environment)
+        let frames = try plan.runVideo(input: input, output: output, codec: batch.codec,
+                                       ffmpegArgs: batch.ffmpegArgs.map { $0.split(separator: " ").map(String.init) } ?? [],
+                                       perFrame: batch.perFrame) { reporter.handle($0) }
+        if !reporting.quiet { reporter.line("restore: \(output): \(frames) frames") }
+        return
+    }
+    if batch.codec != nil || batch.ffmpegArgs != nil { throw ValidationError("--codec and --ffmpeg-args go with a video IN (.mov, .mp4, .mkv, …)") }
     if input == "-" && output == "-" { throw ValidationError("'-' as both IN and OUT streams raw frames: add --raw WIDTHxHEIGHT:FORMAT") }
     // Single images through stdin/stdout: temporary files in between.
     var request = request, input = input, output = output

@@ -35,8 +35,9 @@ final class Reporter: @unchecked Sendable {
             }
         case let .progress(index, _, stage, done, total, _, _, _):
             if total > 0 {
-                let s = Double(stages.firstIndex(of: stage) ?? 0)
-                fraction[index] = (s + Double(done) / Double(total)) / Double(Swift.max(stages.count, 1))
+                if let s = stages.firstIndex(of: stage) {
+                    fraction[index] = (Double(s) + Double(done) / Double(total)) / Double(Swift.max(stages.count, 1))
+                } else { fraction[index] = Double(done) / Double(total) }  // frames of a video
                 current = "\(stage) \(done)/\(total)"
             } else { current = "\(stage) \(done)" }  // a stream: frames so far
             draw()

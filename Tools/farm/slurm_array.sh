@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One Slurm array task of a `restore` batch: runs `restore ARGS... --shard auto`, so task K of an
-# N-task array (K = SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1, N = SLURM_ARRAY_TASK_COUNT)
+# N-task array (K = (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) / STEP + 1, N = SLURM_ARRAY_TASK_COUNT)
 # takes the K-th of N contiguous chunks of the sorted frame list. Every frame goes to exactly one
 # task, whatever the frame count; the array size is the chunk count, not the frame count
 # (MaxArraySize defaults to 1001).
@@ -15,10 +15,13 @@
 #   - Relative paths are relative to the folder sbatch was run in (or sbatch --chdir).
 #   - In a --report value, %A becomes the array's job id and %a the task's array index, as in
 #     sbatch's own file names: --report 'reports/%A_%a.json' gives one report per task.
-#   - Use a dense range (--array=A-B, with an optional %throttle). A stepped or listed array
-#     (0-9:2, 1,4,7) has ids that are not 1..COUNT after subtracting MIN; this script refuses it.
-#   - To rerun a failed or lost task, `scontrol requeue JOBID_INDEX` (it keeps its chunk), or
-#     submit the same whole array again with --skip-existing: finished frames are skipped.
+#   - Submit one range, --array=A-B (or A-B:S, with an optional %throttle): task ids then map
+#     onto chunks 1..COUNT. A list such as 1,4,7,8 does not (Slurm reports it with step 1); this
+#     script refuses it rather than run the wrong chunks.
+#   - Pass --skip-existing so that a requeued or resubmitted task resumes. To rerun one failed or
+#     lost task, `scontrol requeue JOBID_INDEX`: it keeps its index, so its chunk (Slurm holds a
+#     requeued job for about two minutes before it may start). Or submit the same whole array
+#     again with --skip-existing: finished frames are skipped.
 #   - Restore's worker threads follow the CPUs Slurm gave the task (sbatch --cpus-per-task=N)
 #     unless RESTORE_THREADS is set.
 #   - Exit status is restore's: 0 all written or skipped, 1 some frames failed, 2 usage error.
@@ -36,9 +39,10 @@ if [ -z "${SLURM_ARRAY_TASK_ID:-}" ]; then
     exit 2
 fi
 min=${SLURM_ARRAY_TASK_MIN:?} max=${SLURM_ARRAY_TASK_MAX:?} count=${SLURM_ARRAY_TASK_COUNT:?}
-if [ $((max - min + 1)) -ne "$count" ] || [ "${SLURM_ARRAY_TASK_STEP:-1}" != 1 ]; then
-    echo "$me: array ${SLURM_ARRAY_JOB_ID:-?} is not a dense range (min $min, max $max, count $count," \
-        "step ${SLURM_ARRAY_TASK_STEP:-1}); submit --array=A-B so that task ids map onto chunks 1..count" >&2
+step=${SLURM_ARRAY_TASK_STEP:-1}
+if [ "$step" -lt 1 ] || [ $(((max - min) % step)) -ne 0 ] || [ $(((max - min) / step + 1)) -ne "$count" ]; then
+    echo "$me: array ${SLURM_ARRAY_JOB_ID:-?} is not one range A-B[:S] (min $min, max $max, count $count," \
+        "step $step); submit --array=A-B so that task ids map onto chunks 1..count" >&2
     exit 2
 fi
 if [ $# -eq 0 ]; then
@@ -75,6 +79,6 @@ for a in "$@"; do
     prev=$a
 done
 
-echo "$me: job ${SLURM_ARRAY_JOB_ID:-?}_${SLURM_ARRAY_TASK_ID} (chunk $((SLURM_ARRAY_TASK_ID - min + 1)) of $count)" \
+echo "$me: job ${SLURM_ARRAY_JOB_ID:-?}_${SLURM_ARRAY_TASK_ID} (chunk $(((SLURM_ARRAY_TASK_ID - min) / step + 1)) of $count)" \
     "on $(hostname -s), restart ${SLURM_RESTART_COUNT:-0}: $bin ${args[*]} --shard auto" >&2
 exec "$bin" "${args[@]}" --shard auto

@@ -70,7 +70,7 @@ run_job() {  # run_job LOGNAME: all tasks of the template, 90 s at most
         -p Frames="1-$FRAMES" -p ChunkSize="$CHUNK" -p SkipExisting=yes -p ReportDir="$WORK/$1" \
         >"log/$1.out" 2>&1 || rc=$?
     [ "$rc" = 124 ] && fail "openjd run did not finish in 90 s"
-    [ "$rc" = 0 ] || fail "openjd run exited $rc: $(grep -E 'exited with code|ERROR|rror' "log/$1.out" | head -n 10)"
+    [ "$rc" = 0 ] || fail "openjd run exited $rc: $(grep -E 'exited with code: [1-9]|ERROR|rror' "log/$1.out" | head -n 10)"
     grep -q 'Session ended successfully' "log/$1.out" || fail "openjd run: no 'Session ended successfully' in its log"
     local chunks
     chunks=$(sed -n 's/^Chunks run: //p' "log/$1.out")

@@ -11,8 +11,8 @@
 # then `sbatch --wait --array=0-3 slurm_array.sh lut apply ...`, and checks that each of the 40
 # frames was written by exactly one task (the tasks' --report files), that the four tasks own
 # the four contiguous chunks, and that every frame is byte-identical to the reference. Then it
-# deletes some outputs and resubmits with --skip-existing as --array=10-13 (a requeue after a
-# lost node): only the deleted frames may be rewritten. The daemons are stopped by pid and the
+# deletes some outputs and resubmits with --skip-existing as --array=10-16:2 (a resubmission
+# after a lost node; other ids, a step): only the deleted frames may be rewritten. The daemons are stopped by pid and the
 # folder deleted on every exit (KEEP=1 keeps the folder). Exits non-zero on any failure.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -150,8 +150,8 @@ python3 "$HERE/farmtest.py" check --ref ref --out farm --count "$FRAMES" --shard
 # --- a requeue: some outputs lost, the array resubmitted with --skip-existing ------------------
 python3 "$HERE/farmtest.py" stamp farm >log/before.txt
 rm farm/out.0003.png farm/out.0017.png farm/out.0040.png
-step "resubmit as --array=10-$((10 + TASKS - 1)) with --skip-existing after deleting 3 outputs"
-submit "10-$((10 + TASKS - 1))" reports2 --skip-existing
+step "resubmit as --array=10-$((10 + 2 * (TASKS - 1))):2 with --skip-existing after deleting 3 outputs"
+submit "10-$((10 + 2 * (TASKS - 1))):2" reports2 --skip-existing
 python3 "$HERE/farmtest.py" check --ref ref --out farm --count "$FRAMES"
 python3 "$HERE/farmtest.py" stamp farm >log/after.txt
 changed=$(diff log/before.txt log/after.txt | grep '^>' | awk '{print $2}' | tr '\n' ' ' || true)

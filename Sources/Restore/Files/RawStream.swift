@@ -29,22 +29,22 @@ extension Plan {
     /// summary.
     @discardableResult
     public func streamRaw(_ spec: String, input: Int32 = 0, output: Int32 = 1, perFrame: Bool = false,
-                          events: @Sendable (BatchEvent) -> Void = { _ in }) throws -> Int {
+                          expectedFrames: Int? = nil, events: @Sendable (BatchEvent) -> Void = { _ in }) throws -> Int {
         let format = try RawFormat(spec)
         let out = try outputFormat(forRaw: spec)
         let started = Date()
-        events(.start(items: 0, allItems: 0, shard: nil, jobs: 1, stages: stageLabels, output: out.description))
+        events(.start(items: expectedFrames == nil ? 0 : 1, allItems: 0, shard: nil, jobs: 1, stages: stageLabels, output: out.description))
         let count: Int
         if let luts = try? stages.map({ s throws(OptionError) -> (LUTProcessor, Float) in
             guard let l = s as? LUTStage, l.space == nil, target == nil, assumed == nil, [.rgb24, .rgb48le, .rgbf32le].contains(format.sample) else { throw OptionError("") }
             return (l.processor, l.strength)
         }) {
             count = try streamRawFrames(luts, format: format, input: input, output: output, threads: request.threads) { n in
-                events(.progress(index: 0, input: "-", stage: "frames", done: n, total: 0, finished: 0, items: 0, seconds: Date().timeIntervalSince(started)))
+                events(.progress(index: 0, input: "-", stage: "frames", done: n, total: expectedFrames ?? 0, finished: 0, items: 0, seconds: Date().timeIntervalSince(started)))
             }
         } else {
             count = try streamFrames(format, out: out, input: input, output: output, perFrame: perFrame) { n in
-                events(.progress(index: 0, input: "-", stage: "frames", done: n, total: 0, finished: 0, items: 0, seconds: Date().timeIntervalSince(started)))
+                events(.progress(index: 0, input: "-", stage: "frames", done: n, total: expectedFrames ?? 0, finished: 0, items: 0, seconds: Date().timeIntervalSince(started)))
             }
         }
         var summary = BatchSummary()
