@@ -212,3 +212,45 @@ struct SplitMix {
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
     }
 }
+
+/// Video through ffmpeg (skipped where ffmpeg is not installed; CI installs it).
+final class VideoCommandTests: XCTestCase {
+    var dir = ""
+    override func setUp() { dir = Fixtures.temporaryDirectory() }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func sh(_ command: String) throws -> (code: Int32, out: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        let o = Pipe()
+        p.standardOutput = o; p.standardError = o
+        try p.run()
+        let d = o.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: d, as: UTF8.self))
+    }
+
+    func testVideoKeepsRateFramesAudioAndTimecode() throws {
+        guard try sh("command -v ffmpeg && command -v ffprobe").code == 0 else { throw XCTSkip("ffmpeg is not installed") }
+        let clip = dir + "/clip.mov", out = dir + "/out.mov"
+        let made = try sh("ffmpeg -v error -f lavfi -i testsrc2=size=64x48:rate=24000/1001:duration=0.5 -f lavfi -i sine=frequency=440:duration=0.5 "
+                          + "-c:v ffv1 -c:a pcm_s16le -timecode 01:00:00:00 -shortest -y '\(clip)'")
+        XCTAssertEqual(made.code, 0, made.out)
+        let r = try CLITests.run(["run", clip, out, "--denoise", "5", "--scale", "2", "--codec", "ffv1"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let probe = "ffprobe -v error -select_streams v:0 -show_entries stream=width,height,nb_frames,r_frame_rate,codec_name:stream_tags=timecode -of compact=p=0 "
+        let before = try sh(probe + "'\(clip)'").out, after = try sh(probe + "'\(out)'").out
+        XCTAssertTrue(after.contains("width=128|height=96"), after)
+        XCTAssertTrue(after.contains("r_frame_rate=24000/1001"), after)
+        XCTAssertTrue(after.contains("timecode=01:00:00:00"), after)
+        let frames = { (s: String) in s.split(separator: "|").first { $0.hasPrefix("nb_frames=") } }
+        XCTAssertEqual(frames(after), frames(before), "\(before) → \(after)")
+        let audio = try sh("ffprobe -v error -select_streams a -show_entries stream=codec_name -of csv=p=0 '\(out)'").out
+        XCTAssertTrue(audio.contains("pcm_s16le"), "audio copied: \(audio)")
+        XCTAssertEqual(try CLITests.run(["run", clip, out]).code, 4, "an existing output is refused")
+        XCTAssertEqual(try CLITests.run(["run", clip, clip, "--force"]).code, 2, "never the input")
+        XCTAssertEqual(try CLITests.run(["run", clip, dir + "/x.mkv", "--codec", "vp9000"]).code, 2)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".restore-") }, [])
+    }
+}

@@ -14,7 +14,8 @@
 #     submitting shell's environment on by default).
 #   - Relative paths are relative to the folder sbatch was run in (or sbatch --chdir).
 #   - In a --report value, %A becomes the array's job id and %a the task's array index, as in
-#     sbatch's own file names: --report 'reports/%A_%a.json' gives one report per task.
+#     sbatch's own file names: --report 'reports/%A_%a.json' gives one report per task (its
+#     folder is created).
 #   - Submit one range, --array=A-B (or A-B:S, with an optional %throttle): task ids then map
 #     onto chunks 1..COUNT. A list such as 1,4,7,8 does not (Slurm reports it with step 1); this
 #     script refuses it rather than run the wrong chunks.
@@ -61,11 +62,13 @@ if [ -z "${RESTORE_THREADS:-}" ]; then
     [ -n "$cpus" ] && export RESTORE_THREADS=$cpus
 fi
 
-# %A / %a in --report's value (only there: %04d in frame patterns is left alone).
+# %A / %a in --report's value (only there: %04d in frame patterns is left alone), and its
+# folder made (restore writes the report but does not create its folder).
 expand() {
     local v=$1
     v=${v//\%A/${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}}
     v=${v//\%a/$SLURM_ARRAY_TASK_ID}
+    case $v in */*) mkdir -p -- "${v%/*}" ;; esac
     printf '%s' "$v"
 }
 args=() prev=
