@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Helpers for Tools/farm/test_slurm.sh and test_openjd.sh (python3 + numpy, no PIL).
+"""Helpers for Tools/farm/test_slurm.sh and test_openjd.sh (plain python3: no numpy, no PIL).
 
   farmtest.py frames DIR COUNT [FIRST]
       Writes COUNT small distinct 64x48 RGB 8-bit PNGs DIR/src.%04d.png, frames FIRST.. (default 1).
@@ -10,10 +10,13 @@
   farmtest.py check --ref REF --out OUT --count N [--shards K] [--ranges] REPORT...
       Checks that OUT holds exactly the N frames out.NNNN.png of REF, byte for byte, and that
       the REPORTs (restore --report JSON, one per task) name every output frame exactly once.
-      The report's layout is not assumed: every string in it that ends in OUT's folder name
-      + /out.NNNN.png (or is a bare out.NNNN.png) counts as an output the task owned.
+      An output is an item's "output" where the report has restore's "items" list, else any
+      string in it that ends in OUT's folder name + /out.NNNN.png (or is a bare out.NNNN.png).
       --shards K: the REPORTs are shards 1..K in order; each must own exactly the K-th of K
                   contiguous chunks of the sorted frames, items [floor((K-1)n/N), floor(Kn/N)).
+      --done F:   the items of frames F (--frames syntax) must have status "done", the rest
+                  "skipped" (without --done: all "done"), where a report has restore's items
+                  [{"output", "status"}] layout.
       --ranges:   each REPORT's file name holds its frames in --frames syntax (report.11-20.json,
                   report.1-10x3.json, report.8-10,20.json) and it must own exactly those frames.
 
@@ -33,35 +36,39 @@ def fail(msg):
     sys.exit(1)
 
 
-def png(path, rgb):
-    h, w, _ = rgb.shape
-    raw = b"".join(b"\x00" + rgb[y].tobytes() for y in range(h))
+def png(path, width, height, rows):
+    """An 8-bit RGB PNG from `rows` (height byte strings of width*3 bytes), filter 0."""
+    raw = b"".join(b"\x00" + r for r in rows)
 
     def chunk(tag, data):
         return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
 
     with open(path, "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n")
-        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)))
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))
         f.write(chunk(b"IDAT", zlib.compress(raw, 9)))
         f.write(chunk(b"IEND", b""))
 
 
 def frames(folder, count, first=1):
-    import numpy as np
     os.makedirs(folder, exist_ok=True)
     w, h = 64, 48
-    y, x = np.mgrid[0:h, 0:w]
     for i in range(count):
         f = first + i
-        img = np.zeros((h, w, 3), np.uint8)
-        img[..., 0] = (x * 4 + f * 7) % 256
-        img[..., 1] = (y * 5 + f * 3) % 256
-        img[..., 2] = ((x + y) * 2 + f * 11) % 256
-        # A bright square that moves with the frame number, so every frame differs visibly.
+        # Gradients that shift with the frame, and a bright 8x8 square that moves with it, so
+        # every frame differs.
         sx, sy = (f * 5) % (w - 8), (f * 3) % (h - 8)
-        img[sy:sy + 8, sx:sx + 8] = (250, 240, 30)
-        png(os.path.join(folder, f"src.{f:04d}.png"), img)
+        rows = []
+        for y in range(h):
+            row = bytearray(w * 3)
+            for x in range(w):
+                if sx <= x < sx + 8 and sy <= y < sy + 8:
+                    px = (250, 240, 30)
+                else:
+                    px = ((x * 4 + f * 7) % 256, (y * 5 + f * 3) % 256, ((x + y) * 2 + f * 11) % 256)
+                row[x * 3:x * 3 + 3] = bytes(px)
+            rows.append(bytes(row))
+        png(os.path.join(folder, f"src.{f:04d}.png"), w, h, rows)
 
 
 def ports():
@@ -94,6 +101,7 @@ def check(argv):
     p.add_argument("--count", type=int, required=True)
     p.add_argument("--shards", type=int)
     p.add_argument("--ranges", action="store_true")
+    p.add_argument("--done", help="frames (--frames syntax) whose items must be 'done'; the rest 'skipped'")
     p.add_argument("reports", nargs="*")
     a = p.parse_args(argv)
 
@@ -129,11 +137,25 @@ def check(argv):
                 doc = json.load(f)
         except (OSError, ValueError) as e:
             fail(f"report {rp}: {e}")
-        mine = set()
-        for s in strings(doc):
+        mine, status = set(), {}
+        # restore's layout: items [{"output": ..., "status": "done"|"skipped"|"failed", ...}].
+        items = doc.get("items") if isinstance(doc, dict) else None
+        structured = isinstance(items, list) and items and all(
+            isinstance(i, dict) and isinstance(i.get("output"), str) and "status" in i for i in items)
+        for s in ([i["output"] for i in items] if structured else strings(doc)):
             m = owned.search(s)
             if m:
                 mine.add(int(m.group(1) or m.group(2)))
+        if structured:
+            for i in items:
+                m = owned.search(i["output"])
+                if m:
+                    status[int(m.group(1) or m.group(2))] = i["status"]
+            done = frame_set(a.done) if a.done else None
+            for fr, st in sorted(status.items()):
+                want = ("done" if fr in done else "skipped") if done is not None else "done"
+                if st != want:
+                    fail(f"report {rp}: frame {fr} has status '{st}', expected '{want}'")
         for fr in sorted(mine):
             if fr in owner:
                 fail(f"frame {fr} was written by two tasks: {owner[fr]} and {rp}")

@@ -25,8 +25,10 @@
 #     again with --skip-existing: finished frames are skipped.
 #   - Restore's worker threads follow the CPUs Slurm gave the task (sbatch --cpus-per-task=N)
 #     unless RESTORE_THREADS is set.
-#   - Exit status is restore's: 0 all written or skipped, 1 some frames failed, 2 usage error.
-#     `sbatch --wait` exits with the highest status of any task.
+#   - Exit status is restore's: 0 all written or skipped, 1 some frames failed, 2 usage error,
+#     3 input unreadable, 4 output unwritable, 130 interrupted (this script's own refusals are 2).
+#     A non-zero status marks the task FAILED; `sbatch --wait` exits with the highest status of
+#     any task.
 #
 #SBATCH --job-name=restore
 #SBATCH --output=restore-%A_%a.log

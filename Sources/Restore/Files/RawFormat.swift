@@ -64,42 +64,38 @@ public struct RawFormat: Sendable, Equatable, CustomStringConvertible {
     /// The same layout at another size (an upscaled output).
     func resized(by scale: Int) throws -> RawFormat { try RawFormat(width: width * scale, height: height * scale, sample: sample) }
 
-    /// Plane of stored channel `k` in `Image` order (R, G, B, A): gbrp stores G, B, R.
-    private func imagePlane(_ k: Int) -> Int { planar && k < 3 ? (k + 1) % 3 : k }
-
     /// Decodes one frame into a planar float image; throws on a 10/12-bit code over range.
     func decode(_ bytes: UnsafePointer<UInt8>, frame: Int, threads: Int) throws -> Image {
-        let n = width * height, ch = channels, maxCode = self.maxCode
-        var bad = false
+        let n = width * height, ch = channels, maxCode = self.maxCode, planar = self.planar, size = bytesPerSample
+        let over = AtomicFlag()
         let image = Image(width: width, height: height, colorChannels: 3, hasAlpha: ch == 4,
-                          metadata: ImageMetadata(sampleFormat: isFloat ? .float(bits: 32) : .unsigned(bits: bytesPerSample * 8),
+                          metadata: ImageMetadata(sampleFormat: isFloat ? .float(bits: 32) : .unsigned(bits: size * 8),
                                                   alpha: ch == 4 ? .straight : .none)) { out in
             let o = SendablePointer(out.baseAddress!), src = SendableRawPointer(UnsafeRawPointer(bytes))
             let k = maxCode > 0 ? 1 / Float(maxCode) : 1
-            let over = AtomicFlag()
             parallelChunks(height, grain: Swift.max(1, (1 << 14) / width), threads: threads) { rows in
                 let first = rows.lowerBound * width, count = rows.count * width
-                var localOver = false
-                defer { if localOver { over.set() } }
+                var top = 0
                 for c in 0..<ch {
-                    let dst = o.base + imagePlane(c) * n + first
-                    for i in 0..<count {
-                        let idx = planar ? c * n + first + i : (first + i) * ch + c
-                        switch bytesPerSample {
-                        case 1: dst[i] = Float(src.base.load(fromByteOffset: idx, as: UInt8.self)) * k
-                        case 2:
-                            let v = UInt16(littleEndian: src.base.loadUnaligned(fromByteOffset: 2 * idx, as: UInt16.self))
-                            if Int(v) > maxCode { localOver = true }
-                            dst[i] = Float(v) * k
-                        default:
-                            dst[i] = Float(bitPattern: UInt32(littleEndian: src.base.loadUnaligned(fromByteOffset: 4 * idx, as: UInt32.self)))
-                        }
+                    let dst = o.base + Self.imagePlane(c, planar: planar) * n + first
+                    // Sample i of this chunk and channel is at base[i * stride].
+                    let start = planar ? c * n + first : first * ch + c, stride = planar ? 1 : ch
+                    switch size {
+                    case 1:
+                        let p = src.base.assumingMemoryBound(to: UInt8.self) + start
+                        for i in 0..<count { dst[i] = Float(p[i * stride]) * k }
+                    case 2:
+                        let p = src.base.assumingMemoryBound(to: UInt16.self) + start
+                        for i in 0..<count { let v = UInt16(littleEndian: p[i * stride]); top = Swift.max(top, Int(v)); dst[i] = Float(v) * k }
+                    default:
+                        let p = src.base.assumingMemoryBound(to: UInt32.self) + start
+                        for i in 0..<count { dst[i] = Float(bitPattern: UInt32(littleEndian: p[i * stride])) }
                     }
                 }
+                if top > maxCode && size == 2 { over.set() }
             }
-            bad = over.isSet
         }
-        if bad {
+        if over.isSet {
             throw StreamError(message: "frame \(frame) has a sample above \(maxCode), the largest \(sample.rawValue) code: is the data another layout (rgb48le, gbrp16le)?",
                               category: .inputUnreadable)
         }
@@ -108,30 +104,37 @@ public struct RawFormat: Sendable, Equatable, CustomStringConvertible {
 
     /// Encodes `image` (this format's size and channels) into `bytes`.
     func encode(_ image: Image, into bytes: UnsafeMutablePointer<UInt8>, threads: Int) {
-        let n = width * height, ch = channels, maxCode = Float(self.maxCode)
-        let dst = SendableRawPointer(UnsafeRawPointer(bytes))
+        let n = width * height, ch = channels, scale = Float(maxCode), planar = self.planar, size = bytesPerSample
+        let dst = SendablePointer(bytes)
         image.samples.withUnsafeBufferPointer { s in
             let src = SendablePointer(UnsafeMutablePointer(mutating: s.baseAddress!))
             parallelChunks(height, grain: Swift.max(1, (1 << 14) / width), threads: threads) { rows in
                 let first = rows.lowerBound * width, count = rows.count * width
-                let out = UnsafeMutableRawPointer(mutating: dst.base)
+                let raw = UnsafeMutableRawPointer(dst.base)
                 for c in 0..<ch {
-                    let plane = src.base + imagePlane(c) * n + first
-                    for i in 0..<count {
-                        let idx = planar ? c * n + first + i : (first + i) * ch + c
-                        let v = plane[i]
-                        switch bytesPerSample {
-                        case 1: out.storeBytes(of: Quantize.to8(v), toByteOffset: idx, as: UInt8.self)
-                        case 2:
-                            let q = v.isNaN ? 0 : UInt16(Swift.min(Swift.max(v, 0), 1) * maxCode + 0.5)
-                            out.storeBytes(of: q.littleEndian, toByteOffset: 2 * idx, as: UInt16.self)
-                        default: out.storeBytes(of: v.bitPattern.littleEndian, toByteOffset: 4 * idx, as: UInt32.self)
+                    let plane = src.base + Self.imagePlane(c, planar: planar) * n + first
+                    let start = planar ? c * n + first : first * ch + c, stride = planar ? 1 : ch
+                    switch size {
+                    case 1:
+                        let p = raw.assumingMemoryBound(to: UInt8.self) + start
+                        for i in 0..<count { p[i * stride] = Quantize.to8(plane[i]) }
+                    case 2:
+                        let p = raw.assumingMemoryBound(to: UInt16.self) + start
+                        for i in 0..<count {
+                            let v = plane[i]
+                            p[i * stride] = (v.isNaN ? 0 : UInt16(Swift.min(Swift.max(v, 0), 1) * scale + 0.5)).littleEndian
                         }
+                    default:
+                        let p = raw.assumingMemoryBound(to: UInt32.self) + start
+                        for i in 0..<count { p[i * stride] = plane[i].bitPattern.littleEndian }
                     }
                 }
             }
         }
     }
+
+    /// Plane of stored channel `k` in `Image` order (R, G, B, A): gbrp stores G, B, R.
+    static func imagePlane(_ k: Int, planar: Bool) -> Int { planar && k < 3 ? (k + 1) % 3 : k }
 }
 
 /// A pointer that may cross into parallel chunks (each chunk touches its own rows).

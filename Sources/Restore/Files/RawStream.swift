@@ -35,8 +35,10 @@ extension Plan {
         let started = Date()
         events(.start(items: expectedFrames == nil ? 0 : 1, allItems: 0, shard: nil, jobs: 1, stages: stageLabels, output: out.description))
         let count: Int
-        if let luts = try? stages.map({ s throws(OptionError) -> (LUTProcessor, Float) in
-            guard let l = s as? LUTStage, l.space == nil, target == nil, assumed == nil, [.rgb24, .rgb48le, .rgbf32le].contains(format.sample) else { throw OptionError("") }
+        // LUTs on the values as they are, on interleaved RGB: the in-place kernel; else decode, every stage, encode.
+        let fast = target == nil && assumed == nil && [.rgb24, .rgb48le, .rgbf32le].contains(format.sample)
+        if fast, let luts = try? stages.map({ s throws(OptionError) -> (LUTProcessor, Float) in
+            guard let l = s as? LUTStage, l.space == nil else { throw OptionError("") }
             return (l.processor, l.strength)
         }) {
             count = try streamRawFrames(luts, format: format, input: input, output: output, threads: request.threads) { n in
