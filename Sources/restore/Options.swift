@@ -74,7 +74,7 @@ func runJob(_ request: Request, environment: RestoreEnvironment, input: String, 
         let plan = try Pipeline.plan(request, environment: environment)
         let out = try plan.outputFormat(forRaw: raw)
         if !reporting.quiet { reporter.line("restore: output frames \(out)") }
-        try plan.streamRaw(raw, perFrame: batch.perFrame) { reporter.handle($0) }
+        try plan.streamRaw(raw, perFrame: batch.perFrame, jobs: batch.jobs) { reporter.handle($0) }
         return
     }
     if VideoFile.isVideo(input) {
@@ -110,7 +110,7 @@ func runJob(_ request: Request, environment: RestoreEnvironment, input: String, 
         for file in job.items.map(\.input) + job.plan.readFiles { try PathSafety.checkDistinct(input: file, output: report) }
     }
     let summary = job.run { reporter.handle($0) }
-    if let report = batch.report { try summary.writeReport(to: report) }
+    if let report = batch.report { try Batch.makeFolders(for: report); try summary.writeReport(to: report) }
     if let emit, summary.failed == 0 { try emit.emit() }
     // The failure was reported as its item ended; a single image keeps its own exit code.
     // (ExitCode is thrown, not exit() called, so the temporary files above are removed.)

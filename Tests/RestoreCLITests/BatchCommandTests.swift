@@ -43,9 +43,9 @@ final class BatchCommandTests: XCTestCase {
         XCTAssertEqual(try restore("lut", "apply", lut, dir + "/seq/shot.####.png", dir + "/par/f.%04d.png", "--jobs", "3", "--threads", "2").code, 0)
         var written: [String] = []
         for k in 1...3 {
-            let r = try restore("lut", "apply", lut, dir + "/seq/shot.%04d.png", dir + "/sh/", "--shard", "\(k)/3", "--report", dir + "/r\(k).json")
+            let r = try restore("lut", "apply", lut, dir + "/seq/shot.%04d.png", dir + "/sh/", "--shard", "\(k)/3", "--report", dir + "/reports/r\(k).json")
             XCTAssertEqual(r.code, 0, r.stderr)
-            let report = try JSONSerialization.jsonObject(with: XCTUnwrap(bytes("r\(k).json"))) as! [String: Any]
+            let report = try JSONSerialization.jsonObject(with: XCTUnwrap(bytes("reports/r\(k).json"))) as! [String: Any]
             written += (report["items"] as! [[String: Any]]).map { $0["output"] as! String }
         }
         XCTAssertEqual(written.sorted(), (1001...1010).map { dir + "/sh/shot.\($0).png" }, "every frame in exactly one shard")
@@ -148,6 +148,14 @@ final class BatchCommandTests: XCTestCase {
         }
         XCTAssertEqual(a.out, expected, "the stream gives the file run's pixels")
         XCTAssertEqual(b.out, expectedPlanar, "gbrp16le is the same frames, planar G, B, R")
+        let parallel = try pipe(["denoise", "-", "-", "--raw", "48x32:rgb48le", "--sigma", "10", "--jobs", "3"], stdin: interleaved)
+        XCTAssertEqual(parallel.out, expected, "three frames at once, written in order, same pixels")
+        let short = try pipe(["denoise", "-", "-", "--raw", "48x32:rgb48le", "--sigma", "10", "--jobs", "3"], stdin: interleaved.dropLast(10))
+        XCTAssertEqual(short.code, 3)
+        XCTAssertTrue(short.err.contains("frame 3 is short"), short.err)
+        XCTAssertEqual(short.out, expected.prefix(2 * 48 * 32 * 6), "the complete frames before the short one are written")
+        let none = try pipe(["convert", "-", "-", "--raw", "48x32:gbrp16le"], stdin: planar)
+        XCTAssertEqual(none.out, planar, "no stage: planar frames pass through unchanged")
         let up = try pipe(["upscale", "-", "-", "--raw", "48x32:rgb48le", "--scale", "2"], stdin: interleaved)
         XCTAssertEqual(up.code, 0, up.err)
         XCTAssertTrue(up.err.contains("output frames 96x64:rgb48le"), up.err)

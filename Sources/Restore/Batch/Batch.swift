@@ -127,7 +127,7 @@ public final class Batch: Sendable {
     }
 
     /// `mkdir -p` of the folder `path` is in.
-    static func makeFolders(for path: String) throws(EncodeError) {
+    public static func makeFolders(for path: String) throws(EncodeError) {
         guard let slash = path.lastIndex(of: "/"), slash > path.startIndex else { return }
         let dir = String(path[..<slash])
         var st = stat()

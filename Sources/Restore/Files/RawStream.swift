@@ -20,16 +20,18 @@ extension Plan {
     /// frame count. Frames carry no profile: they are taken to be in `assumeProfile` (default
     /// sRGB) and written in `outputProfile` (default the same).
     ///
-    /// Frame buffers rotate through a reader thread, the compute stage and a writer thread,
-    /// so reading and writing overlap the work; memory is three frames (at the output size)
-    /// plus the stages' own. A stream is one shot: what stages decide per shot (σ) comes from
+    /// Frame buffers rotate through a reader thread, the compute stage (`jobs` frames at once,
+    /// the threads divided between them) and a writer thread that keeps the order, so reading
+    /// and writing overlap the work; memory is `jobs + 2` frames (at the output size) plus the
+    /// stages' own per job. A stream is one shot: what stages decide per shot (σ) comes from
     /// its first frame, unless `perFrame`. A frame that ends early is an error naming its
     /// number (1-based), after every complete frame before it has been written. `events`
     /// gets a start, a progress event per frame (stage "frames", total 0: unknown) and a
     /// summary.
     @discardableResult
-    public func streamRaw(_ spec: String, input: Int32 = 0, output: Int32 = 1, perFrame: Bool = false,
-                          expectedFrames: Int? = nil, events: @Sendable (BatchEvent) -> Void = { _ in }) throws -> Int {
+    public func streamRaw(_ spec: String, input: Int32 = 0, output: Int32 = 1, perFrame: Bool = false, jobs: Int = 1,
+                          expectedFrames: Int? = nil, events: @escaping @Sendable (BatchEvent) -> Void = { _ in }) throws -> Int {
+        guard BatchOptions.jobRange.contains(jobs) else { throw OptionError("--jobs must be from 1 to \(BatchOptions.jobRange.upperBound), got \(jobs)") }
         let format = try RawFormat(spec)
         let out = try outputFormat(forRaw: spec)
         let started = Date()
@@ -45,7 +47,7 @@ extension Plan {
                 events(.progress(index: 0, input: "-", stage: "frames", done: n, total: expectedFrames ?? 0, finished: 0, items: 0, seconds: Date().timeIntervalSince(started)))
             }
         } else {
-            count = try streamFrames(format, out: out, input: input, output: output, perFrame: perFrame) { n in
+            count = try streamFrames(format, out: out, input: input, output: output, perFrame: perFrame, jobs: jobs) { n in
                 events(.progress(index: 0, input: "-", stage: "frames", done: n, total: expectedFrames ?? 0, finished: 0, items: 0, seconds: Date().timeIntervalSince(started)))
             }
         }
@@ -63,37 +65,75 @@ extension Plan {
         return try RawFormat(width: size.width, height: size.height, sample: f.sample)
     }
 
-    /// The general path: each frame decoded to an image, run through every stage, encoded.
-    private func streamFrames(_ format: RawFormat, out: RawFormat, input: Int32, output: Int32, perFrame: Bool,
-                              progress: (Int) -> Void) throws -> Int {
-        let pipe = FramePipeline(frameBytes: format.frameBytes, outputBytes: out.frameBytes, slots: 3, input: input, output: output)
+    /// The general path: each frame decoded to an image, run through every stage, encoded;
+    /// `jobs` frames at once, each with its share of the threads.
+    private func streamFrames(_ format: RawFormat, out: RawFormat, input: Int32, output: Int32, perFrame: Bool, jobs: Int,
+                              progress: @escaping @Sendable (Int) -> Void) throws -> Int {
+        let pipe = FramePipeline(frameBytes: format.frameBytes, outputBytes: out.frameBytes, slots: jobs + 2, input: input, output: output)
         defer { pipe.finish() }
         let source = assumed ?? .named(.srgb)
-        var settings = RunSettings(threads: request.threads, cancellation: Cancellation(), progress: nil)
-        var count = 0
-        while true {
-            let (slot, got) = try pipe.nextFilled()
-            if got == 0 { break }
-            if got < format.frameBytes {
-                try pipe.drain()
-                throw StreamError(message: "frame \(count + 1) is short: \(got) of \(format.frameBytes) bytes (is --raw \(format) right?)",
-                                  category: .inputUnreadable)
+        let threads = Swift.max(1, request.threads / jobs)
+        let base = RunSettings(threads: threads, cancellation: Cancellation(), progress: nil)
+        let decides = !perFrame ? stages.lastIndex(where: { $0.decidesPerShot }) : nil
+        let state = StreamState(waitForShot: decides != nil)
+        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+            while !state.stopped {
+                let slot: Int, got: Int, frame: Int
+                do { (slot, got, frame) = try pipe.nextFilled() } catch { state.fail(error, frame: Int.max); return }
+                if slot < 0 || got == 0 { return }
+                if got < format.frameBytes {
+                    state.fail(StreamError(message: "frame \(frame) is short: \(got) of \(format.frameBytes) bytes (is --raw \(format) right?)",
+                                           category: .inputUnreadable), frame: frame)
+                    return
+                }
+                do {
+                    var image = try format.decode(pipe.buffer(slot), frame: frame, threads: threads)
+                    var settings = base
+                    if let last = decides {
+                        if frame == 1 {  // a stream is one shot, decided from its first frame
+                            var samples = [(image: image, current: source, source: source)]
+                            state.publish(analyze(&samples, upTo: last, settings: base).map { Shot(decisions: $0, samples: ["frame 1"]) })
+                        }
+                        settings.shot = state.shot()
+                    }
+                    var report = ItemReport(input: "-", output: "-")
+                    try process(&image, source: source, settings: settings, report: &report)
+                    out.encode(image, into: pipe.buffer(slot), threads: threads)
+                    try pipe.submit(slot, frame: frame)
+                    progress(state.finished())
+                } catch {
+                    if frame == 1 { state.publish(nil) }
+                    state.fail(error, frame: frame)
+                    return
+                }
             }
-            count += 1
-            var image: Image
-            do { image = try format.decode(pipe.buffer(slot), frame: count, threads: request.threads) } catch { try? pipe.drain(); throw error }
-            if count == 1, !perFrame, let last = stages.lastIndex(where: { $0.decidesPerShot }) {
-                var samples = [(image: image, current: source, source: source)]
-                settings.shot = analyze(&samples, upTo: last, settings: settings).map { Shot(decisions: $0, samples: ["frame 1"]) }
-            }
-            var report = ItemReport(input: "-", output: "-")
-            try process(&image, source: source, settings: settings, report: &report)
-            out.encode(image, into: pipe.buffer(slot), threads: request.threads)
-            try pipe.submit(slot, frame: count)
-            progress(count)
         }
-        try pipe.drain()
-        return count
+        try pipe.drain()  // every frame before a failing one is written first
+        if let e = state.error { throw e }
+        return state.count
+    }
+}
+
+/// The shared state of a stream's compute threads: the first failure (by frame), the shot
+/// decided on frame 1, and the frames done.
+final class StreamState: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var failure: (frame: Int, error: any Error)?
+    private var decided: Shot?
+    private var waiting: Bool
+    private(set) var count = 0
+    init(waitForShot: Bool) { waiting = waitForShot }
+
+    var stopped: Bool { lock.withLock { failure != nil } }
+    var error: (any Error)? { lock.withLock { failure?.error } }
+    func fail(_ e: any Error, frame: Int) { lock.withLock { if failure == nil || frame < failure!.frame { failure = (frame, e) } } }
+    func finished() -> Int { lock.withLock { count += 1; return count } }
+    func publish(_ shot: Shot?) { lock.withLock { decided = shot; waiting = false; lock.broadcast() } }
+    /// The shot's decision, once frame 1 has made it.
+    func shot() -> Shot? {
+        lock.lock(); defer { lock.unlock() }
+        while waiting && failure == nil { lock.wait() }
+        return decided
     }
 }
 
@@ -104,7 +144,7 @@ func streamRawFrames(_ luts: [(LUTProcessor, Float)], format: RawFormat, input: 
     let w = format.width, h = format.height
     var count = 0
     while true {
-        let (slot, got) = try pipe.nextFilled()
+        let (slot, got, _) = try pipe.nextFilled()
         if got == 0 { break }
         if got < format.frameBytes {
             try pipe.drain()  // every complete frame reaches the output before the error
@@ -125,7 +165,8 @@ func streamRawFrames(_ luts: [(LUTProcessor, Float)], format: RawFormat, input: 
 }
 
 /// Reader → compute → writer hand-off over a ring of frame buffers (POSIX threads and
-/// semaphores; the compute stage is the caller's thread). Each thread holds a reference, so
+/// semaphores; the compute stage is the caller's thread, or several threads, each taking the
+/// next frame, with the writer putting them back in order). Each thread holds a reference, so
 /// the buffers live until the last stage is done with them.
 final class FramePipeline: @unchecked Sendable {
     private let frameBytes: Int, outputBytes: Int, slots: Int, input: Int32, output: Int32
@@ -136,7 +177,9 @@ final class FramePipeline: @unchecked Sendable {
     private var lock = pthread_mutex_t()
     private var free = sem_t(), filled = sem_t(), toWrite = sem_t()
     private var writeQueue: [(slot: Int, frame: Int)] = []
-    private var readSlot = 0, computeSlot = 0
+    private var readSlot = 0, computeSlot = 0, nextFrame = 1, nextWrite = 1
+    private var ended = false
+    private var pending: [Int: Int] = [:]
     private var writer = pthread_t()
     private var writerJoined = false
 
@@ -213,20 +256,33 @@ final class FramePipeline: @unchecked Sendable {
         }
     }
 
-    /// The next frame read, and how many bytes it holds (0 at the end of input).
-    func nextFilled() throws -> (Int, Int) {
+    /// The next frame read: its slot, how many bytes it holds (0 at the end of input; fewer
+    /// than a frame: a short last frame) and its number (1-based). Safe to call from several
+    /// compute threads; after the end every caller gets slot -1.
+    func nextFilled() throws -> (slot: Int, size: Int, frame: Int) {
         sem_wait(&filled)
         if let e = locked({ failure }) { throw e }
-        let slot = computeSlot
-        computeSlot = (computeSlot + 1) % slots
-        return (slot, locked { sizes[slot] })
+        return locked {
+            if ended { sem_post(&filled); return (-1, 0, nextFrame) }
+            let slot = computeSlot
+            computeSlot = (computeSlot + 1) % slots
+            let size = sizes[slot], frame = nextFrame
+            nextFrame += 1
+            if size < frameBytes { ended = true; sem_post(&filled) }  // wake the other compute threads
+            return (slot, size, frame)
+        }
     }
 
-    /// Hands a computed frame to the writer.
+    /// Hands a computed frame to the writer, which writes frames in order (frames finished
+    /// early wait in their slots).
     func submit(_ slot: Int, frame: Int) throws {
         if let e = locked({ failure }) { throw e }
-        locked { writeQueue.append((slot, frame)) }
-        sem_post(&toWrite)
+        var ready = 0
+        locked {
+            pending[frame] = slot
+            while let s = pending.removeValue(forKey: nextWrite) { writeQueue.append((s, nextWrite)); nextWrite += 1; ready += 1 }
+        }
+        for _ in 0..<ready { sem_post(&toWrite) }
     }
 
     private func joinWriter() {
