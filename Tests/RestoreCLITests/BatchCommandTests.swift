@@ -55,6 +55,14 @@ final class BatchCommandTests: XCTestCase {
         }
     }
 
+    func testANetworkGivesTheSameFramesWithAnyNumberOfJobs() throws {
+        // A loaded network keeps working buffers: concurrent items must each get their own.
+        try writeSequence(4) { Float(4 + 3 * $0) }
+        XCTAssertEqual(try restore("denoise", dir + "/seq/shot.%04d.png", dir + "/one", "--sigma", "10", "--jobs", "1").code, 0)
+        XCTAssertEqual(try restore("denoise", dir + "/seq/shot.%04d.png", dir + "/four", "--sigma", "10", "--jobs", "4").code, 0)
+        for f in 1001...1004 { XCTAssertEqual(bytes("four/shot.\(f).png"), bytes("one/shot.\(f).png"), "frame \(f)") }
+    }
+
     func testRerunsSkipOrFailAndABatchKeepsGoing() throws {
         try writeSequence(4)
         try Data("not a png".utf8).write(to: URL(fileURLWithPath: dir + "/seq/shot.1003.png"))

@@ -8,7 +8,10 @@ import Glibc
 #endif
 
 /// A network named by a plugin or a file, loaded (and its geometry probed) when first needed
-/// and then shared by every image and thread of the plan.
+/// and then shared by every image of the plan. A loaded network keeps working buffers, so two
+/// images never run through one at the same time: concurrent runs (batch `--jobs`, stream
+/// jobs, threads of a library user) each take an idle copy from a pool, loading another copy
+/// when none is idle — at most one per concurrent run.
 final class Model: @unchecked Sendable {
     /// The plugin id, or the file as given.
     let label: String
@@ -21,6 +24,8 @@ final class Model: @unchecked Sendable {
     let threads: Int
     private let lock = NSLock()
     private var executor: TiledExecutor?
+    /// Loaded copies not running now (the first one included).
+    private var idle: [TiledExecutor] = []
 
     init(label: String, manifest: PluginManifest?, path: String, encoding: ColorProfile, threads: Int) {
         self.label = label; self.manifest = manifest; self.path = path; self.encoding = encoding; self.threads = threads
@@ -56,7 +61,19 @@ final class Model: @unchecked Sendable {
         if let executor { return executor }
         let e = try TiledExecutor(network: load())
         executor = e
+        idle.append(e)
         return e
+    }
+
+    /// Runs `body` with a copy of the network no other run is using.
+    private func withIdleCopy<T>(_ body: (TiledExecutor) throws -> T) throws -> T {
+        _ = try tiled()
+        lock.lock()
+        let taken = idle.popLast()
+        lock.unlock()
+        let e = try taken ?? TiledExecutor(network: load())
+        defer { lock.lock(); idle.append(e); lock.unlock() }
+        return try body(e)
     }
 
     private func load() throws -> any Network {
@@ -117,7 +134,7 @@ final class Model: @unchecked Sendable {
         tiling.cancellation = context.cancellation
         let input = Tensor(c: colorIn, h: height, w: width, data: data)
         data = []
-        var result = try executor.run(input, extraPlanes: extraPlanes, options: tiling, progress: context.progress)
+        var result = try withIdleCopy { try $0.run(input, extraPlanes: extraPlanes, options: tiling, progress: context.progress) }
         for i in result.data.indices { result.data[i] = result.data[i].isNaN ? 0 : Swift.min(Swift.max(result.data[i], 0), 1) }
 
         let s = scale ?? g.scale
