@@ -75,7 +75,12 @@ put("corpus", "config", "studio.yaml", "plugin_paths: [plugins]\npresets:\n  fil
     "    - upscale: {plugin: restore-sr-x2, scale: 2}\n    - lut: {file: look.cube, space: rec709, strength: 0.8}\ndefault_preset: film\n")
 for p in ["Plugins/restore-sr-x2/plugin.yaml", "Plugins/vignette/plugin.yaml", "Plugins/restore-denoise/plugin.yaml"]:
     put("corpus", "manifest", p.split("/")[1] + ".yaml", open(p, "rb").read())
-for s in ["3840x2160:rgb48le", "64x64:rgb24", "8x4:rgbf32le"]: put("corpus", "raw", s.replace(":", "_"), s)
+for s in ["3840x2160:rgb48le", "64x64:rgb24", "8x4:rgbf32le", "1920x1080:gbrp10le", "64x32:gbrapf32le"]: put("corpus", "raw", s.replace(":", "_"), s)
+# frames: a --frames set, a frame pattern, a --shard value, the environment, --shard-count.
+for name, s in [("seed1", "1001-1100\nshot.%04d.exr\n3/8\n\n"),
+                ("seed2", "1,5,10-20x2\nd/shot.1001-1100#.exr\nauto\nSLURM_ARRAY_TASK_ID=12;SLURM_ARRAY_TASK_MIN=10;SLURM_ARRAY_TASK_COUNT=4;SLURM_ARRAY_TASK_STEP=2\n"),
+                ("seed3", "0-999999\nplate.####.png\nauto\nJOB_COMPLETION_INDEX=3\n8\n")]:
+    put("corpus", "frames", name, s)
 
 # Crashers from issue #14 (signal deaths on main).
 put("crashers", "spi1d", "length-overflow.spi1d", "Version 1\nFrom 0 1\nLength 3074457345618258603\nComponents 3\n{\n0 0 0\n}\n")

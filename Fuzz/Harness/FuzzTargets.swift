@@ -50,6 +50,22 @@ public enum FuzzTargets {
         FuzzTarget(name: "manifest") { bytes in
             accepts { () throws -> Void in _ = try PluginManifest.parse(String(decoding: bytes, as: UTF8.self), folder: "/fuzz/plugin") }
         },
+        FuzzTarget(name: "frames") { bytes in
+            // Lines: a --frames set, a frame pattern, a --shard value, NAME=VALUE;… for the environment.
+            let lines = String(decoding: bytes.prefix(4096), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            func line(_ i: Int) -> String { i < lines.count ? lines[i] : "" }
+            let set = accepts { () throws -> Void in _ = try FrameSet(parsing: line(0)) }
+            let pattern = accepts { () throws -> Void in
+                if let p = try FramePattern(line(1)) { for f in (p.frames?.frames ?? [0, 7, 999_999_999]).prefix(8) { _ = p.path(f) } }
+            }
+            var env: [String: String] = [:]
+            for kv in line(3).split(separator: ";") { let p = kv.split(separator: "=", maxSplits: 1); if p.count == 2 { env[String(p[0])] = String(p[1]) } }
+            let shard = accepts { () throws -> Void in
+                let s = try Shard(parsing: line(2), count: Int(line(4)), environment: env)
+                _ = s.range(of: Swift.min(line(0).utf8.count * 1000, FrameSet.maxCount))
+            }
+            return set || pattern || shard
+        },
         FuzzTarget(name: "raw") { bytes in
             accepts { () throws -> Void in _ = try RawFormat(String(decoding: bytes.prefix(256), as: UTF8.self)) }
         },

@@ -65,7 +65,7 @@ if [ -z "${RESTORE_THREADS:-}" ]; then
 fi
 
 # %A / %a in --report's value (only there: %04d in frame patterns is left alone), and its
-# folder made (restore writes the report but does not create its folder).
+# folder made (restore creates it too; done here so the log names it first).
 expand() {
     local v=$1
     v=${v//\%A/${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}}
