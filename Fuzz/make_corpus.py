@@ -79,7 +79,7 @@ for s in ["3840x2160:rgb48le", "64x64:rgb24", "8x4:rgbf32le", "1920x1080:gbrp10l
 # frames: a --frames set, a frame pattern, a --shard value, the environment, --shard-count.
 for name, s in [("seed1", "1001-1100\nshot.%04d.exr\n3/8\n\n"),
                 ("seed2", "1,5,10-20x2\nd/shot.1001-1100#.exr\nauto\nSLURM_ARRAY_TASK_ID=12;SLURM_ARRAY_TASK_MIN=10;SLURM_ARRAY_TASK_COUNT=4;SLURM_ARRAY_TASK_STEP=2\n"),
-                ("seed3", "0-999999\nplate.####.png\nauto\nJOB_COMPLETION_INDEX=3\n8\n")]:
+                ("seed3", "0-9999\nplate.####.png\nauto\nJOB_COMPLETION_INDEX=3\n8\n")]:
     put("corpus", "frames", name, s)
 
 # Crashers from issue #14 (signal deaths on main).

@@ -270,3 +270,44 @@ final class VideoCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".restore-") }, [])
     }
 }
+
+/// The command line's conventions: typo suggestions, completions with values, clear errors.
+final class CLIConventionTests: XCTestCase {
+    func testAMisspeltSubcommandNamesTheRightOne() throws {
+        let r = try CLITests.run(["upscal", "a.png", "b.png"])
+        XCTAssertEqual(r.code, 2)
+        XCTAssertTrue(r.stderr.contains("did you mean 'restore upscale'"), r.stderr)
+        let nested = try CLITests.run(["lut", "aply", "x.cube", "a.png", "b.png"])
+        XCTAssertEqual(nested.code, 2)
+        XCTAssertTrue(nested.stderr.contains("did you mean 'restore lut apply'"), nested.stderr)
+        // An existing file named like a command is an input, not a typo.
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertFalse(try CLITests.run([dir + "/upscal", dir + "/o.png"]).stderr.contains("did you mean"))
+    }
+
+    func testCompletionsListValues() throws {
+        let bash = try CLITests.run(["--generate-completion-script", "bash"])
+        XCTAssertEqual(bash.code, 0)
+        for values in ["'perceptual'$'\\n''relative'", "'auto'$'\\n''off'", "'prores'", "'json'"] {
+            XCTAssertTrue(bash.stdout.contains(values), "completions should offer \(values)")
+        }
+    }
+
+    func testVideoWithoutFFmpegIsAClearError() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLITests.binary)
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        FileManager.default.createFile(atPath: dir + "/clip.mov", contents: Data([0]))
+        p.arguments = ["run", dir + "/clip.mov", dir + "/out.mov"]
+        p.environment = ["PATH": dir]
+        let e = Pipe()
+        p.standardError = e
+        try p.run()
+        let text = String(decoding: e.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 2, text)
+        XCTAssertTrue(text.contains("ffprobe") && text.contains("not on PATH"), text)
+    }
+}

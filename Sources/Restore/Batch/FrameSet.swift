@@ -3,10 +3,17 @@
 /// a set holds at most `FrameSet.maxCount` frames. Order is ascending, duplicates removed.
 public struct FrameSet: Sendable, Equatable {
     public static let maxFrame = 999_999_999
-    public static let maxCount = 10_000_000
+    public static let maxCount = 1_000_000
     public let frames: [Int]
 
-    public init(_ frames: [Int]) { self.frames = Array(Set(frames)).sorted() }
+    public init(_ frames: [Int]) {
+        // Ranges written in order (the usual case) are sorted and distinct already.
+        if zip(frames, frames.dropFirst()).allSatisfy({ $0 < $1 }) { self.frames = frames; return }
+        var sorted = frames.sorted()
+        var last = -1, n = 0
+        for f in sorted where f != last { sorted[n] = f; n += 1; last = f }
+        self.frames = Array(sorted[..<n])
+    }
 
     /// Parses `spec`; `flag` names the option in messages.
     public init(parsing spec: String, flag: String = "--frames") throws(OptionError) {
