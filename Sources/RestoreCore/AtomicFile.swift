@@ -58,11 +58,8 @@ public enum AtomicFile {
 
     /// Removes `.<name>.restore-<pid>-*` files in `dir` whose process no longer exists.
     static func removeStale(dir: String, name: String) {
-        guard let d = opendir(dir.isEmpty ? "/" : dir) else { return }
-        defer { closedir(d) }
         let prefix = ".\(name).restore-"
-        while let entry = readdir(d) {
-            let file = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        for file in Directory.names(dir) ?? [] {
             guard file.hasPrefix(prefix) else { continue }
             let rest = file.dropFirst(prefix.count)
             guard let dash = rest.firstIndex(of: "-"), let pid = Int32(rest[..<dash]), pid > 0 else { continue }

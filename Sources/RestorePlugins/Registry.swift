@@ -33,15 +33,8 @@ public struct PluginRegistry: Sendable {
 
     static func candidates(_ path: String) -> [String] {
         if access(path + "/plugin.yaml", F_OK) == 0 { return [path] }
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var found: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name.hasPrefix(".") { continue }
-            if access(path + "/" + name + "/plugin.yaml", F_OK) == 0 { found.append(path + "/" + name) }
-        }
-        return found.sorted()
+        return (Directory.names(path) ?? []).filter { !$0.hasPrefix(".") && access(path + "/" + $0 + "/plugin.yaml", F_OK) == 0 }
+            .map { path + "/" + $0 }.sorted()
     }
 
     /// The plugin `id`; unknown ids list the valid ones (for `stage` when given).

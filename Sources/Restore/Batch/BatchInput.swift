@@ -109,10 +109,8 @@ public enum BatchInput: Sendable, Equatable {
     static func listImages(_ root: String, recursive: Bool) -> [String] {
         var found: [String] = []
         func walk(_ rel: String, depth: Int) {
-            guard depth < 64, let dir = opendir(rel.isEmpty ? root : join(root, rel)) else { return }
-            defer { closedir(dir) }
-            while let e = readdir(dir) {
-                let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            guard depth < 64, let names = Directory.names(rel.isEmpty ? root : join(root, rel)) else { return }
+            for name in names {
                 if name.hasPrefix(".") { continue }
                 let path = rel.isEmpty ? name : rel + "/" + name
                 var st = stat()

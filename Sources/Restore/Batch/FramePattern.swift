@@ -1,3 +1,4 @@
+import RestoreCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -94,13 +95,6 @@ public struct FramePattern: Sendable, Equatable {
 
     /// The frames on disk that match, ascending.
     func existingFrames() -> [Int] {
-        guard let dir = opendir(folder) else { return [] }
-        defer { closedir(dir) }
-        var found: [Int] = []
-        while let e = readdir(dir) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if let f = frame(ofFileName: name) { found.append(f) }
-        }
-        return found.sorted()
+        (Directory.names(folder) ?? []).compactMap(frame(ofFileName:)).sorted()
     }
 }
