@@ -191,22 +191,8 @@ final class BatchCommandTests: XCTestCase {
                        "no temporary file is left")
     }
 
-    /// Runs the binary with `stdin` fed from another thread, collecting stdout and stderr.
     func pipe(_ args: [String], stdin: Data? = nil) throws -> (code: Int32, out: Data, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLITests.binary)
-        p.arguments = args
-        let o = Pipe(), e = Pipe(), i = Pipe()
-        p.standardOutput = o; p.standardError = e; p.standardInput = i
-        try p.run()
-        DispatchQueue.global().async { if let stdin { i.fileHandleForWriting.write(stdin) }; try? i.fileHandleForWriting.close() }
-        nonisolated(unsafe) var err = Data()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async { err = e.fileHandleForReading.readDataToEndOfFile(); done.signal() }
-        let out = o.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
-        p.waitUntilExit()
-        return (p.terminationStatus, out, String(decoding: err, as: UTF8.self))
+        try CLITests.pipe(args, stdin: stdin)
     }
 
     func appendLE(_ d: inout Data, _ v: UInt16) { d.append(UInt8(v & 0xFF)); d.append(UInt8(v >> 8)) }

@@ -41,6 +41,24 @@ final class CLITests: XCTestCase {
         return Result(code: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// Runs the binary with `stdin` fed from another thread, collecting stdout and stderr.
+    static func pipe(_ args: [String], stdin: Data? = nil) throws -> (code: Int32, out: Data, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLITests.binary)
+        p.arguments = args
+        let o = Pipe(), e = Pipe(), i = Pipe()
+        p.standardOutput = o; p.standardError = e; p.standardInput = i
+        try p.run()
+        DispatchQueue.global().async { if let stdin { i.fileHandleForWriting.write(stdin) }; try? i.fileHandleForWriting.close() }
+        nonisolated(unsafe) var err = Data()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async { err = e.fileHandleForReading.readDataToEndOfFile(); done.signal() }
+        let out = o.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
+        p.waitUntilExit()
+        return (p.terminationStatus, out, String(decoding: err, as: UTF8.self))
+    }
+
     func leftovers() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".restore-") }
     }

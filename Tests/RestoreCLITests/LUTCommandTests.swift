@@ -10,19 +10,7 @@ final class LUTCommandTests: XCTestCase {
     let cube = Fixtures.root + "/luts/resolve.cube"
 
     func run(_ args: [String], stdin: Data? = nil) throws -> (code: Int32, out: Data, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLITests.binary)
-        p.arguments = args
-        let o = Pipe(), e = Pipe(), i = Pipe()
-        p.standardOutput = o; p.standardError = e; p.standardInput = i
-        try p.run()
-        if let stdin {
-            DispatchQueue.global().async { i.fileHandleForWriting.write(stdin); try? i.fileHandleForWriting.close() }
-        } else { try i.fileHandleForWriting.close() }
-        let out = o.fileHandleForReading.readDataToEndOfFile()
-        let err = e.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, out, String(decoding: err, as: UTF8.self))
+        try CLITests.pipe(args, stdin: stdin)
     }
 
     func testInfo() throws {
