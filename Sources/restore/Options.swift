@@ -94,11 +94,13 @@ func runJob(_ request: Request, environment: RestoreEnvironment, input: String, 
     if input == "-" {
         spool = try StandardStreams.spoolInput(limit: request.maxMegapixels * 16_000_000 + (64 << 20))
         input = spool!.path
+        reporter.aliases[input] = "-"
     }
     if output == "-" {
         guard let ext = batch.format else { throw ValidationError("writing an image to stdout ('-') needs --format png|tif|jpg") }
         emit = try StandardStreams(extension: ext)
         output = emit!.path
+        reporter.aliases[output] = "-"
         request.overwrite = true  // our own empty temporary file
     } else if spool != nil, batch.format != nil {
         throw ValidationError("--format goes with a folder OUT or '-'; a file OUT's format follows its extension")

@@ -17,6 +17,8 @@ final class Reporter: @unchecked Sendable {
     private var started = 0.0, lastDraw = 0.0
     private var barShown = false
     private var current = ""
+    /// Temporary paths standing for stdin/stdout, shown as `-`.
+    var aliases: [String: String] = [:]
 
     init(_ options: ReportingOptions) {
         mode = options.mode; quiet = options.quiet; verbose = options.verbose
@@ -25,7 +27,7 @@ final class Reporter: @unchecked Sendable {
 
     /// Prints one event (events arrive one at a time).
     func handle(_ event: BatchEvent) {
-        if mode == .json { StandardError.write(event.json + "\n"); return }
+        if mode == .json { StandardError.write(shown(event.json) + "\n"); return }
         switch event {
         case let .start(n, all, shard, jobs, labels, _):
             stages = labels; items = n; started = Self.now()
@@ -75,7 +77,11 @@ final class Reporter: @unchecked Sendable {
     func line(_ s: String) {
         guard mode != .json else { return }
         clearBar()
-        StandardError.write(s + "\n")
+        StandardError.write(shown(s) + "\n")
+    }
+
+    private func shown(_ s: String) -> String {
+        aliases.reduce(s) { $0.replacing($1.key, with: $1.value) }
     }
 
     private func draw(force: Bool = false) {

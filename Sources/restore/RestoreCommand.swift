@@ -90,10 +90,4 @@ enum StandardError {
         var s = s
         s.withUTF8 { buf in _ = Glibc.write(2, buf.baseAddress, buf.count) }
     }
-
-    /// A report's notes and warnings, one line each, naming the input.
-    static func report(_ r: ItemReport) {
-        for n in r.notes { write("restore: \(r.input): \(n)\n") }
-        for w in r.warnings { write("restore: \(r.input): warning: \(w)\n") }
-    }
 }
