@@ -42,7 +42,7 @@ enum CSPFormat: Sendable {
             let ins = try numbers(n, "\(n) pre-LUT input positions")
             let outs = try numbers(n, "\(n) pre-LUT output positions")
             for i in 1..<n where !(ins[i] > ins[i - 1]) {
-                throw LUTError(path: text.path, reason: .invalid, expected: "increasing pre-LUT input positions (channel \(c + 1))")
+                throw text.invalid(countLine, "increasing pre-LUT input positions after this size line (channel \(c + 1): position \(i + 1) is \(ins[i]), after \(ins[i - 1]))")
             }
             prelut.append((ins, outs))
         }

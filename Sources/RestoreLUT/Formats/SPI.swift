@@ -37,7 +37,6 @@ enum SPI1DFormat: Sendable {
         guard values.count == length * components else {
             throw text.invalid(last, "\(length) rows (Length \(length)), but the table has \(values.count / components)")
         }
-        guard from.0 < from.1 else { throw LUTError(path: text.path, reason: .invalid, expected: "From minimum below maximum") }
         let rgb = components == 3 ? values : values.flatMap { [$0, $0, $0] }
         return LUT(oneD: LUT1D(size: length, values: rgb, domainMin: [from.0, from.0, from.0], domainMax: [from.1, from.1, from.1]),
                    format: "spi1d")
