@@ -69,7 +69,7 @@ extension Plan {
     /// `jobs` frames at once, each with its share of the threads.
     private func streamFrames(_ format: RawFormat, out: RawFormat, input: Int32, output: Int32, perFrame: Bool, jobs: Int,
                               progress: @escaping @Sendable (Int) -> Void) throws -> Int {
-        let pipe = FramePipeline(frameBytes: format.frameBytes, outputBytes: out.frameBytes, slots: jobs + 2, input: input, output: output)
+        let pipe = try FramePipeline(frameBytes: format.frameBytes, outputBytes: out.frameBytes, slots: jobs + 2, input: input, output: output)
         defer { pipe.finish() }
         let source = assumed ?? .named(.srgb)
         let threads = Swift.max(1, request.threads / jobs)
@@ -139,7 +139,7 @@ final class StreamState: @unchecked Sendable {
 
 func streamRawFrames(_ luts: [(LUTProcessor, Float)], format: RawFormat, input: Int32, output: Int32, threads: Int,
                      progress: (Int) -> Void = { _ in }) throws -> Int {
-    let pipe = FramePipeline(frameBytes: format.frameBytes, outputBytes: format.frameBytes, slots: 3, input: input, output: output)
+    let pipe = try FramePipeline(frameBytes: format.frameBytes, outputBytes: format.frameBytes, slots: 3, input: input, output: output)
     defer { pipe.finish() }
     let w = format.width, h = format.height
     var count = 0
@@ -185,9 +185,24 @@ final class FramePipeline: @unchecked Sendable {
 
     /// Slots hold a frame read (`frameBytes`) and then, in place, the frame to write
     /// (`outputBytes`, larger after an upscale).
-    init(frameBytes: Int, outputBytes: Int, slots: Int, input: Int32, output: Int32) {
+    /// All buffers together may take at most this many bytes (16 GiB).
+    static let budget = 16 << 30
+
+    init(frameBytes: Int, outputBytes: Int, slots: Int, input: Int32, output: Int32) throws(OptionError) {
+        let each = Swift.max(frameBytes, outputBytes)
+        guard each <= Self.budget / slots else {
+            throw OptionError("raw frames of \(each >> 20) MB in \(slots) buffers are more than \(Self.budget >> 30) GB; use smaller frames or fewer --jobs")
+        }
+        var taken: [UnsafeMutablePointer<UInt8>] = []
+        for _ in 0..<slots {
+            guard let p = malloc(each)?.assumingMemoryBound(to: UInt8.self) else {
+                taken.forEach { Glibc.free($0) }
+                throw OptionError("cannot allocate \(slots) raw frame buffers of \(each >> 20) MB; use smaller frames or fewer --jobs")
+            }
+            taken.append(p)
+        }
         self.frameBytes = frameBytes; self.outputBytes = outputBytes; self.slots = slots; self.input = input; self.output = output
-        buffers = (0..<slots).map { _ in UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(frameBytes, outputBytes)) }
+        buffers = taken
         sizes = [Int](repeating: 0, count: slots)
         pthread_mutex_init(&lock, nil)
         sem_init(&free, 0, UInt32(slots)); sem_init(&filled, 0, 0); sem_init(&toWrite, 0, 0)
@@ -203,7 +218,7 @@ final class FramePipeline: @unchecked Sendable {
     }
 
     deinit {
-        buffers.forEach { $0.deallocate() }
+        buffers.forEach { Glibc.free($0) }
         sem_destroy(&free); sem_destroy(&filled); sem_destroy(&toWrite)
         pthread_mutex_destroy(&lock)
     }
