@@ -51,7 +51,10 @@ public final class Batch: Sendable {
     /// The frames sampled for `shot`: `samplesPerShot` spread evenly over it (first and last
     /// included), that exist.
     public func samples(ofShot shot: Int) -> [String] {
-        let members = allItems.filter { $0.shot == shot }
+        samples(of: allItems.filter { $0.shot == shot })
+    }
+
+    func samples(of members: [BatchItem]) -> [String] {
         let k = Swift.min(options.samplesPerShot, members.count)
         guard k > 0 else { return [] }
         let picks = k == 1 ? [members.count / 2] : (0..<k).map { $0 * (members.count - 1) / (k - 1) }
@@ -69,8 +72,9 @@ public final class Batch: Sendable {
         // Shot decisions first, once per shot this shard touches.
         var shots: [Int: Shot] = [:]
         if kind == .sequence, !options.perFrame, plan.decidesPerShot {
+            let members = Dictionary(grouping: allItems, by: \.shot)  // one pass, however many shots
             for shot in Set(items.map(\.shot)).sorted() {
-                shots[shot] = plan.analyzeShot(samples: samples(ofShot: shot), threads: plan.request.threads * jobs)
+                shots[shot] = plan.analyzeShot(samples: samples(of: members[shot] ?? []), threads: plan.request.threads * jobs)
             }
         }
 

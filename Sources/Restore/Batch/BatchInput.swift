@@ -60,11 +60,13 @@ public enum BatchInput: Sendable, Equatable {
             if outPattern != nil, options.format != nil { throw OptionError("--format needs a folder as OUT; an output pattern names its extension") }
             if options.frames != nil, pattern.frames != nil { throw OptionError(path: input, "frames are given twice: in the pattern and by --frames") }
             let frames = options.frames?.frames ?? pattern.frames?.frames ?? pattern.existingFrames()
-            let cuts = options.cuts?.frames ?? []
+            // Cuts after the first frame start shots; both lists are ascending, so one walk.
+            let cuts = (options.cuts?.frames ?? []).filter { $0 > (frames.first ?? 0) }
+            var passed = 0
             items = frames.enumerated().map { i, f in
+                while passed < cuts.count, cuts[passed] <= f { passed += 1 }
                 let out = outPattern?.path(f) ?? join(output, rename(base(pattern.path(f)), options.format))
-                let shot = options.perFrame ? i
-                    : options.shotFrames.map { i / $0 } ?? cuts.reduce(0) { $0 + ($1 <= f && $1 > frames[0] ? 1 : 0) }
+                let shot = options.perFrame ? i : options.shotFrames.map { i / $0 } ?? passed
                 return BatchItem(input: pattern.path(f), output: out, frame: f, shot: shot)
             }
         }
