@@ -76,6 +76,13 @@ put("corpus", "config", "studio.yaml", "plugin_paths: [plugins]\npresets:\n  fil
 for p in ["Plugins/restore-sr-x2/plugin.yaml", "Plugins/vignette/plugin.yaml", "Plugins/restore-denoise/plugin.yaml"]:
     put("corpus", "manifest", p.split("/")[1] + ".yaml", open(p, "rb").read())
 for s in ["3840x2160:rgb48le", "64x64:rgb24", "8x4:rgbf32le", "1920x1080:gbrp10le", "64x32:gbrapf32le"]: put("corpus", "raw", s.replace(":", "_"), s)
+# elf: a tiny shared object defining restore_plugin_entry (built with gcc when there is one).
+import shutil, subprocess, tempfile
+if shutil.which("gcc"):
+    with tempfile.TemporaryDirectory() as t:
+        open(f"{t}/p.c", "w").write("int restore_plugin_entry(void){return 0;}\nint other_symbol = 3;\n")
+        subprocess.run(["gcc", "-shared", "-nostdlib", "-fPIC", "-Os", "-s", "-o", f"{t}/p.so", f"{t}/p.c"], check=True)
+        put("corpus", "elf", "tiny.so", open(f"{t}/p.so", "rb").read())
 # frames: a --frames set, a frame pattern, a --shard value, the environment, --shard-count.
 for name, s in [("seed1", "1001-1100\nshot.%04d.exr\n3/8\n\n"),
                 ("seed2", "1,5,10-20x2\nd/shot.1001-1100#.exr\nauto\nSLURM_ARRAY_TASK_ID=12;SLURM_ARRAY_TASK_MIN=10;SLURM_ARRAY_TASK_COUNT=4;SLURM_ARRAY_TASK_STEP=2\n"),

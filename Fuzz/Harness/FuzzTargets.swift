@@ -66,6 +66,9 @@ public enum FuzzTargets {
             }
             return set || pattern || shard
         },
+        FuzzTarget(name: "elf") { bytes in
+            accepts { () throws -> Void in _ = try ELFSymbols(bytes: bytes, path: "fuzz.so") }
+        },
         FuzzTarget(name: "raw") { bytes in
             accepts { () throws -> Void in _ = try RawFormat(String(decoding: bytes.prefix(256), as: UTF8.self)) }
         },

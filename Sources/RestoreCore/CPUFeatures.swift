@@ -5,6 +5,17 @@ import Glibc
 /// What the processor offers, read once from `/proc/cpuinfo` (Linux); all false elsewhere.
 public enum CPUFeatures {
     /// AVX-512 F, BW, DQ and VL: the "AVX-512 core" level that wide SIMD kernels want.
+    /// This machine's architecture as ELF names it ("x86-64", "AArch64").
+    public static var machine: String {
+        #if arch(x86_64)
+        return "x86-64"
+        #elseif arch(arm64)
+        return "AArch64"
+        #else
+        return "unknown"
+        #endif
+    }
+
     public static let avx512: Bool = {
         let flags = cpuFlags
         return ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains)

@@ -22,15 +22,7 @@ public final class NativePlugin: @unchecked Sendable {
     /// Loads the plugin's library: its `files.library` path, else that file name in each of
     /// `searchDirectories` (restore's own folder, where SwiftPM builds the bundled plugins).
     public init(_ manifest: PluginManifest, searchDirectories: [String] = []) throws(PluginError) {
-        guard let declared = manifest.files["library"] else {
-            throw PluginError(path: manifest.manifestPath, reason: .native, "'files' has no 'library'")
-        }
-        let base = declared.split(separator: "/").last.map(String.init) ?? declared
-        let candidates = [declared] + searchDirectories.map { $0 + "/" + base }
-        guard let lib = candidates.first(where: { access($0, R_OK) == 0 }) else {
-            throw PluginError(path: manifest.manifestPath, reason: .native,
-                              "library '\(base)' not found (looked in: \(candidates.joined(separator: ", ")))")
-        }
+        let lib = try Self.libraryPath(manifest, searchDirectories: searchDirectories)
         guard let h = dlopen(lib, RTLD_NOW | RTLD_LOCAL) else {
             throw PluginError(path: lib, reason: .native, "cannot load: " + (dlerror().map { String(cString: $0) } ?? "dlopen failed"))
         }
@@ -62,6 +54,21 @@ public final class NativePlugin: @unchecked Sendable {
     }
 
     deinit { dlclose(handle) }
+
+    /// The plugin's library file: its `files.library` path, else that file name in each of
+    /// `searchDirectories`.
+    public static func libraryPath(_ manifest: PluginManifest, searchDirectories: [String]) throws(PluginError) -> String {
+        guard let declared = manifest.files["library"] else {
+            throw PluginError(path: manifest.manifestPath, reason: .native, "'files' has no 'library'")
+        }
+        let base = declared.split(separator: "/").last.map(String.init) ?? declared
+        let candidates = [declared] + searchDirectories.map { $0 + "/" + base }
+        guard let lib = candidates.first(where: { access($0, R_OK) == 0 }) else {
+            throw PluginError(path: manifest.manifestPath, reason: .native,
+                              "library '\(base)' not found (looked in: \(candidates.joined(separator: ", ")))")
+        }
+        return lib
+    }
 
     /// Runs the plugin on one tile in place. `planes` holds `channels` planes `planeStride`
     /// floats apart, each `width`×`height`; (`x`, `y`) is the tile's origin in the image.

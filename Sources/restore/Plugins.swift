@@ -28,11 +28,13 @@ struct Plugins: ParsableCommand {
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a plugin folder (or its plugin.yaml): the manifest, its files, that a model builds and a LUT parses; a native plugin's library is loaded (dlopen: its initialisers run, so validate only code you trust).")
+            abstract: "Check a plugin folder (or its plugin.yaml): the manifest, its files, that a model builds and a LUT parses; a native plugin's library is read without running it (an ELF shared object for this machine defining restore_plugin_entry).")
         @Argument(help: "Plugin folder or plugin.yaml.") var path: String
+        @Flag(help: "Native plugins: also load the library (dlopen: its initialisers run, so only for code you trust) and check its ABI version.")
+        var load = false
         @OptionGroup var common: CommonOptions
         func run() throws {
-            let v = try PluginReport.validate(path: path)
+            let v = try PluginReport.validate(path: path, load: load)
             for w in v.warnings { StandardError.write("restore: \(v.manifest): warning: \(w)\n") }
             print(v.summary)
         }

@@ -1,3 +1,4 @@
+import RestoreCore
 import RestoreLUT
 import RestoreNN
 import RestorePlugins
@@ -64,10 +65,12 @@ public enum PluginReport {
     }
 
     /// Checks a plugin folder (or its plugin.yaml) as `restore plugins validate` does: the
-    /// manifest and its files; a model loads and scales as declared; a native library loads
-    /// with our ABI; a LUT parses.
-    public static func validate(path: String) throws -> Validation {
-        let (m, details) = try check(path: path)
+    /// manifest and its files; a model loads and scales as declared; a LUT parses; a native
+    /// library is an ELF shared object for this machine defining `restore_plugin_entry`, read
+    /// without loading it — with `load`, it is also loaded (its initialisers run) and its ABI
+    /// version checked.
+    public static func validate(path: String, load: Bool = false) throws -> Validation {
+        let (m, details) = try check(path: path, load: load)
         return Validation(manifest: m.manifestPath, warnings: m.warnings,
                           summary: "\(m.manifestPath): ok (\(m.kind.rawValue) plugin '\(m.id)' for stage \(m.stage.rawValue)): \(details)")
     }
@@ -79,14 +82,27 @@ public enum PluginReport {
         public var summary: String
     }
 
-    static func check(path: String) throws -> (PluginManifest, String) {
+    static func check(path: String, load: Bool) throws -> (PluginManifest, String) {
         var folder = path.hasSuffix("plugin.yaml") ? String(path.dropLast("plugin.yaml".count)) : path
         while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
         let m = try PluginManifest.load(folder: folder.isEmpty ? "." : folder)
         switch m.kind {
         case .native:
-            let p = try NativePlugin(m, searchDirectories: DataPaths.executableDirectory.map { [$0] } ?? [])
-            return (m, "library \(p.library), ABI \(NativePlugin.abiVersion), halo \(p.halo) px")
+            let dirs = DataPaths.executableDirectory.map { [$0] } ?? []
+            if load {
+                let p = try NativePlugin(m, searchDirectories: dirs)
+                return (m, "library \(p.library) loaded, ABI \(NativePlugin.abiVersion), halo \(p.halo) px")
+            }
+            let lib = try NativePlugin.libraryPath(m, searchDirectories: dirs)
+            let elf = try ELFSymbols(path: lib)
+            let host = CPUFeatures.machine
+            guard elf.machine == host else {
+                throw PluginError(path: lib, reason: .native, "built for \(elf.machine); this machine is \(host)")
+            }
+            guard elf.defined.contains("restore_plugin_entry") else {
+                throw PluginError(path: lib, reason: .native, "no 'restore_plugin_entry' symbol: not a restore plugin")
+            }
+            return (m, "library \(lib): \(elf.machine) shared object defining restore_plugin_entry (not loaded; --load also loads it and checks the ABI version)")
         case .model:
             let g = try Model.of(m, builder: StageBuilder(environment: .builtIn, threads: 1)).tiled().geometry
             if g.scale != m.scale {
