@@ -5,6 +5,8 @@
 # under .build-fuzz/artifacts/TARGET/; add it to Fuzz/crashers/TARGET/ as a regression fixture.
 #   bash Fuzz/run.sh [SECONDS] [TARGET…]       (CI: 20 s each; offline: ≥ 1 h or 1,000,000 runs)
 #   FUZZ_RUNS=1000000 bash Fuzz/run.sh 3600    (stops each target at 10⁶ executions or 1 h)
+#   FUZZ_TIMEOUT=60 …                          (seconds one input may take; default 10: a legal
+#                                               14-megapixel TIFF of 1 KB takes ~11 s under ASan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${1:-20}; shift || true
@@ -23,7 +25,7 @@ for t in $TARGETS; do
   set +e
   RESTORE_FUZZ_TARGET=$t ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 \
     "$BIN" "$work" -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=4096 -malloc_limit_mb=3072 \
-    -timeout=10 -artifact_prefix="$art/" -print_final_stats=1 ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} >"$log" 2>&1
+    -timeout=${FUZZ_TIMEOUT:-10} -artifact_prefix="$art/" -print_final_stats=1 ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} >"$log" 2>&1
   code=$?
   set -e
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
