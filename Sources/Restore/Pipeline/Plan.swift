@@ -132,21 +132,14 @@ public final class Plan: Sendable {
     /// leaves it in the output profile.
     func process(_ image: inout Image, source: ColorProfile, settings: RunSettings, report: inout ItemReport) throws {
         var current = source
-        try runStages(&image, current: &current, upTo: stages.count, settings: settings, report: &report)
-        try convert(&image, from: &current, to: outputProfile(source: source),
-                    intent: target == nil ? .relative : RenderingIntent(rawValue: request.intent.rawValue)!,
-                    bpc: target != nil && request.blackPointCompensation, threads: settings.threads, report: &report)
-    }
-
-    /// Stages `0..<end` on `image`.
-    func runStages(_ image: inout Image, current: inout ColorProfile, upTo end: Int, settings: RunSettings,
-                   report: inout ItemReport) throws {
-        let source = current
-        for i in 0..<end {
+        for i in stages.indices {
             try settings.cancellation.check()
             try prepare(&image, current: &current, source: source, for: i, settings: settings, report: &report)
             report.notes += try stages[i].apply(to: &image, context: context(for: i, settings: settings))
         }
+        try convert(&image, from: &current, to: outputProfile(source: source),
+                    intent: target == nil ? .relative : RenderingIntent(rawValue: request.intent.rawValue)!,
+                    bpc: target != nil && request.blackPointCompensation, threads: settings.threads, report: &report)
     }
 
     /// Converts `image` into the encoding stage `i` wants.
