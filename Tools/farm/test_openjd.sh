@@ -38,15 +38,9 @@ cleanup() {
     local rc=$?
     set +e
     trap - EXIT INT TERM
-    if [ "$rc" != 0 ]; then
-        for f in "$WORK"/log/*; do
-            [ -f "$f" ] && { echo "---- ${f#$WORK/} (last 30 lines)" >&2; tail -n 30 "$f" >&2; }
-        done
-    fi
-    if [ "${KEEP:-0}" = 1 ]; then echo "$me: kept $WORK" >&2; else rm -rf "$WORK"; fi
-    [ "$rc" = 0 ] && echo "$me: PASS in $(($(date +%s) - T0))s" || echo "$me: FAIL (exit $rc)" >&2
-    exit "$rc"
+    finish "$rc" 30
 }
+. "$HERE/common.sh"
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
