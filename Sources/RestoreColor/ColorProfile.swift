@@ -29,6 +29,13 @@ public final class ColorProfile: @unchecked Sendable {
     public let colorSpace: ProfileColorSpace
     /// The built-in space this profile was made from, if any.
     public let namedSpace: NamedSpace?
+    /// For a scene-referred log space: restore's own curve and matrix to ACES2065-1, which
+    /// this profile (then AP0 linear) continues from.
+    let scene: SceneEncoding?
+
+    /// False for the log spaces restore evaluates itself: their `iccData` describes only the
+    /// linear light lcms2 sees, so it is never embedded in an output.
+    public var hasICCForm: Bool { scene == nil }
 
     private init(handle: cmsHPROFILE, context: cmsContext, errors: UnsafeMutablePointer<rs_lcms_errors>,
                  iccData: [UInt8], namedSpace: NamedSpace?) {
@@ -37,6 +44,7 @@ public final class ColorProfile: @unchecked Sendable {
         self.errors = errors
         self.iccData = iccData
         self.namedSpace = namedSpace
+        self.scene = namedSpace?.definition.scene.map(SceneEncoding.init)
         var buf = [CChar](repeating: 0, count: 256)
         let n = cmsGetProfileInfoASCII(handle, cmsInfoDescription, "en", "US", &buf, UInt32(buf.count))
         self.name = n > 0 ? buf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : ""

@@ -87,11 +87,50 @@ public final class ColorTransform: @unchecked Sendable {
     /// output may be the same memory when the channel counts match.
     public func transform(_ input: UnsafePointer<Float>, inputPlaneStride: Int,
                           _ output: UnsafeMutablePointer<Float>, outputPlaneStride: Int, count: Int) {
+        if source.scene != nil || destination.scene != nil {
+            sceneTransform(input, inputPlaneStride: inputPlaneStride, output, outputPlaneStride: outputPlaneStride, count: count)
+            return
+        }
+        profileTransform(input, inputPlaneStride: inputPlaneStride, output, outputPlaneStride: outputPlaneStride, count: count)
+    }
+
+    /// lcms2 (through the fast path where it applies) between the two profiles' ICC forms.
+    private func profileTransform(_ input: UnsafePointer<Float>, inputPlaneStride: Int,
+                                  _ output: UnsafeMutablePointer<Float>, outputPlaneStride: Int, count: Int) {
         if let fast {
             fast.run(input, inputStride: inputPlaneStride, output, outputStride: outputPlaneStride, count: count)
             return
         }
         exactTransform(input, inputPlaneStride: inputPlaneStride, output, outputPlaneStride: outputPlaneStride, count: count)
+    }
+
+    /// A log source decodes to ACES2065-1 linear light (gray: the curve only) before lcms2; a
+    /// log destination encodes from it after. Blocks of 2048 pixels through a scratch buffer,
+    /// so `input` and `output` may alias.
+    private func sceneTransform(_ input: UnsafePointer<Float>, inputPlaneStride: Int,
+                                _ output: UnsafeMutablePointer<Float>, outputPlaneStride: Int, count: Int) {
+        let block = 2048
+        let inCC = inputChannels, outCC = outputChannels
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * block) { scratch in
+            let tmp = scratch.baseAddress!
+            var start = 0
+            while start < count {
+                let n = Swift.min(block, count - start)
+                let src = input + start, dst = output + start
+                if let pre = source.scene {
+                    if inCC == 3 { pre.toLinearACES(src, stride: inputPlaneStride, tmp, dstStride: block, count: n) }
+                    else { pre.curve.decode(src, tmp, count: n) }
+                    profileTransform(tmp, inputPlaneStride: block, dst, outputPlaneStride: outputPlaneStride, count: n)
+                } else {
+                    profileTransform(src, inputPlaneStride: inputPlaneStride, dst, outputPlaneStride: outputPlaneStride, count: n)
+                }
+                if let post = destination.scene {
+                    if outCC == 3 { post.fromLinearACES(dst, stride: outputPlaneStride, count: n) }
+                    else { post.curve.encode(dst, count: n) }
+                }
+                start += n
+            }
+        }
     }
 
     /// lcms2's own float pipeline, always (the reference the fast path is tested against).

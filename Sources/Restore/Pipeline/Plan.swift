@@ -95,7 +95,11 @@ public final class Plan: Sendable {
         // them as ICC); an untagged sRGB input stays untagged; an unusable embedded profile is
         // dropped (with the warning above).
         let embeds = target != nil || (image.metadata.iccProfile != nil && warnings.isEmpty) || image.metadata.colorHints != nil || assumed != nil
-        image.metadata.iccProfile = embeds ? outputProfile(source: source).iccData : nil
+        let written = outputProfile(source: source)
+        image.metadata.iccProfile = embeds && written.hasICCForm ? written.iccData : nil
+        if embeds && !written.hasICCForm {
+            report.warnings.append("\(Self.name(written)) has no ICC form; the output is untagged (read it back with --assume-profile \(Self.name(written)))")
+        }
         image.metadata.colorHints = nil
         try cancellation.check()
 
