@@ -42,14 +42,17 @@ let package = Package(
         .systemLibrary(name: "CLCMS2", pkgConfig: "lcms2", providers: [.apt(["liblcms2-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        // OpenEXRCore, OpenEXR 3's C API (Debian: libopenexr-dev; only the Core library is linked).
+        .systemLibrary(name: "COpenEXR", providers: [.apt(["libopenexr-dev"])]),
 
         // The only C we write: setjmp-guarded libpng/libjpeg sequences, per-handle libtiff and
-        // per-context lcms2 error capture, and lcms2 constants that don't import into Swift.
+        // per-context lcms2 error capture, lcms2 constants that don't import into Swift, and
+        // OpenEXRCore's chunk decoding and encoding.
         .target(
             name: "CRestoreShims",
-            dependencies: ["CPNG", "CTIFF", "CLCMS2", "CJPEG"],
+            dependencies: ["CPNG", "CTIFF", "CLCMS2", "CJPEG", "COpenEXR"],
             cSettings: [.unsafeFlags(["-O2"])],
-            linkerSettings: [.linkedLibrary("z")]
+            linkerSettings: [.linkedLibrary("z"), .linkedLibrary("OpenEXRCore-3_1")]
         ),
 
         .target(name: "RestoreCore", swiftSettings: kernelFlags),

@@ -127,9 +127,11 @@ public final class ColorProfile: @unchecked Sendable {
         throw ColorError(reason: .unknownSpace, detail: "'\(spec)': not a built-in space (\(names)) nor a readable ICC file")
     }
 
-    /// The profile PNG colorimetry chunks describe: sRGB when an sRGB chunk is present,
-    /// otherwise gAMA (file gamma g → decoding exponent 1/g) with cHRM primaries (sRGB's when
-    /// absent). Nil when the hints say nothing usable.
+    /// The profile colorimetry hints describe: sRGB when an sRGB chunk is present, otherwise
+    /// gAMA (file gamma g → decoding exponent 1/g) with cHRM primaries (sRGB's when absent).
+    /// Linear light (gamma 1, as OpenEXR's chromaticities) on the primaries of `linear-srgb`,
+    /// `acescg` or `aces2065-1` (within 5e-4) is that built-in space. Nil when the hints say
+    /// nothing usable.
     public static func fromHints(_ hints: ColorHints) -> ColorProfile? {
         if hints.srgbIntent != nil { return named(.srgb) }
         guard let g = hints.gamma, g > 0 else { return nil }
@@ -138,8 +140,16 @@ public final class ColorProfile: @unchecked Sendable {
         if let c = hints.chromaticities, c.count == 8 {
             white = (c[0], c[1]); prim = [(c[2], c[3]), (c[4], c[5]), (c[6], c[7])]
         }
+        if g == 1 {
+            let xy = [white.0, white.1] + prim.flatMap { [$0.0, $0.1] }
+            for space in [NamedSpace.linearSRGB, .acescg, .aces2065] {
+                let d = space.definition
+                let ref = [d.white.0, d.white.1] + d.primaries.flatMap { [$0.0, $0.1] }
+                if zip(xy, ref).allSatisfy({ abs($0 - $1) < 5e-4 }) { return named(space) }
+            }
+        }
         let def = NamedSpace.Definition(white: white, primaries: prim, curveType: 1, curve: [1 / g],
-                                        description: "PNG gAMA \(g) / cHRM")
+                                        description: g == 1 ? "Linear light, chromaticities" : "PNG gAMA \(g) / cHRM")
         return try? BuiltIn.makeRGB(def, named: nil)
     }
 

@@ -1,8 +1,8 @@
 /// How samples were stored in the source file.
 public enum SampleFormat: Sendable, Equatable, CustomStringConvertible {
-    /// Unsigned integers of `bits` bits (1, 2, 4, 8 or 16).
+    /// Unsigned integers of `bits` bits (1, 2, 4, 8, 10, 12 or 16).
     case unsigned(bits: Int)
-    /// IEEE floats of `bits` bits (32).
+    /// IEEE floats of `bits` bits (16: OpenEXR half, 32).
     case float(bits: Int)
 
     public var bits: Int {
@@ -46,8 +46,9 @@ public struct Resolution: Sendable, Equatable {
     }
 }
 
-/// PNG colorimetry chunks, kept when a file has no ICC profile so that RestoreColor can build
-/// the profile they describe. Values are as stored (gamma is the *file* gamma, e.g. 0.45455).
+/// Colorimetry without an ICC profile, from which RestoreColor builds the profile it describes:
+/// PNG's gAMA/cHRM/sRGB chunks, or OpenEXR's `chromaticities` (gamma 1: linear light). Values
+/// are as stored (gamma is the *file* gamma, e.g. 0.45455).
 public struct ColorHints: Sendable, Equatable {
     /// sRGB chunk's rendering intent, when present (the image is sRGB).
     public var srgbIntent: Int?
@@ -57,6 +58,22 @@ public struct ColorHints: Sendable, Equatable {
     public var chromaticities: [Double]?
     public init(srgbIntent: Int? = nil, gamma: Double? = nil, chromaticities: [Double]? = nil) {
         self.srgbIntent = srgbIntent; self.gamma = gamma; self.chromaticities = chromaticities
+    }
+}
+
+/// Where an image's pixels sit in a larger frame (OpenEXR's data and display windows, DPX's
+/// image offsets): the pixels cover `width` × `height` from (`x`, `y`); `display` is the
+/// frame (x min, y min, x max, y max, inclusive), nil when it equals the pixels' extent.
+public struct PixelWindow: Sendable, Equatable {
+    public var x: Int
+    public var y: Int
+    public var display: [Int]?
+    public init(x: Int, y: Int, display: [Int]? = nil) { self.x = x; self.y = y; self.display = display }
+
+    /// The window after the image is scaled by `factor` (an upscale).
+    public func scaled(by factor: Int) -> PixelWindow {
+        PixelWindow(x: x * factor, y: y * factor,
+                    display: display.map { [$0[0] * factor, $0[1] * factor, ($0[2] + 1) * factor - 1, ($0[3] + 1) * factor - 1] })
     }
 }
 
@@ -79,11 +96,21 @@ public struct ImageMetadata: Sendable, Equatable {
     public var compression: String?
     /// Free-form layout notes ("planar", "tiled 256x256", "interlaced", "progressive").
     public var layout: [String]
+    /// A built-in colour space the format names instead of an ICC profile (DPX's transfer
+    /// characteristic: "cineon-log", "rec709", "linear-srgb"), by `NamedSpace` raw value. On
+    /// output, the pipeline sets it to the space written, for formats that label spaces so.
+    public var spaceName: String?
+    /// Data and display windows (OpenEXR), kept through every stage and scaled by upscales.
+    public var window: PixelWindow?
+    /// Text attributes a format carries from input to output (OpenEXR string attributes,
+    /// DPX header fields), by the format's own names.
+    public var attributes: [String: String]
 
     public init(iccProfile: [UInt8]? = nil, colorHints: ColorHints? = nil, sourceFormat: String? = nil,
                 sampleFormat: SampleFormat = .float(bits: 32), alpha: AlphaKind = .none,
                 resolution: Resolution? = nil, exif: [UInt8]? = nil, compression: String? = nil,
-                layout: [String] = []) {
+                layout: [String] = [], spaceName: String? = nil, window: PixelWindow? = nil,
+                attributes: [String: String] = [:]) {
         self.iccProfile = iccProfile
         self.colorHints = colorHints
         self.sourceFormat = sourceFormat
@@ -93,5 +120,8 @@ public struct ImageMetadata: Sendable, Equatable {
         self.exif = exif
         self.compression = compression
         self.layout = layout
+        self.spaceName = spaceName
+        self.window = window
+        self.attributes = attributes
     }
 }

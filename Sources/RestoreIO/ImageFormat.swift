@@ -13,6 +13,8 @@ public struct ImageFormat: Hashable, Sendable, CustomStringConvertible {
     public static let png = ImageFormat("png")
     public static let tiff = ImageFormat("tiff")
     public static let jpeg = ImageFormat("jpeg")
+    public static let exr = ImageFormat("exr")
+    public static let dpx = ImageFormat("dpx")
 
     /// Every format, in the registry's order.
     public static var allCases: [ImageFormat] { ImageFiles.codecs.map { $0.format } }
@@ -21,9 +23,12 @@ public struct ImageFormat: Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
     /// File name extensions (lowercase, without the dot).
     public var extensions: [String] { codec.extensions }
+    /// The sample depths the format stores, shallowest first (empty: restore only reads it).
+    public var depths: [OutputDepth] { codec.depths }
     /// The deepest samples the format stores (nil: restore only reads it).
-    public var deepest: OutputDepth? { codec.deepest }
+    public var deepest: OutputDepth? { codec.depths.last }
     public var storesAlpha: Bool { codec.storesAlpha }
+    public var colorTag: ColorTag { codec.colorTag }
     /// Whether `head` (the first bytes of a file) carries this format's magic number.
     public func matches(head: [UInt8]) -> Bool { codec.matches(head: head) }
 
@@ -32,6 +37,16 @@ public struct ImageFormat: Hashable, Sendable, CustomStringConvertible {
         guard let ext = FileName.extension(of: path) else { return nil }
         return allCases.first { $0.extensions.contains(ext) }
     }
+}
+
+/// How a format records what its colour values mean.
+public enum ColorTag: Sendable {
+    /// An embedded ICC profile (PNG, TIFF, JPEG).
+    case icc
+    /// Primaries and white point; the values are linear light by convention (OpenEXR).
+    case chromaticities
+    /// A transfer characteristic naming a built-in space (`ImageMetadata.spaceName`: DPX).
+    case spaceName
 }
 
 /// What `restore info` reports: the header of a file, read without decoding pixels.
@@ -52,25 +67,60 @@ public struct ImageInfo: Sendable, Equatable {
     public var hasExif: Bool
 }
 
-/// Limits that protect the process from hostile headers.
+/// Limits that protect the process from hostile headers, and which image of a multi-image
+/// file to read.
 public struct DecodeLimits: Sendable {
     /// Largest width × height accepted before anything is allocated (default 2^28 ≈ 268 Mpx).
     public var maxPixels: UInt64
-    public init(maxPixels: UInt64 = 1 << 28) { self.maxPixels = maxPixels }
+    /// OpenEXR: the part to read (0-based; default the first).
+    public var part: Int?
+    /// OpenEXR: the layer to read ("diffuse" for diffuse.R/G/B/A; default the unnamed layer).
+    public var layer: String?
+    public init(maxPixels: UInt64 = 1 << 28, part: Int? = nil, layer: String? = nil) {
+        self.maxPixels = maxPixels; self.part = part; self.layer = layer
+    }
 }
 
 /// Bit depth asked of an encoder.
-public enum OutputDepth: Sendable, Equatable {
-    case uint8, uint16, float32
+public enum OutputDepth: Sendable, Equatable, CaseIterable {
+    case uint8, uint10, uint12, uint16
+    /// IEEE half (OpenEXR): 11 significant bits, ±65504.
+    case float16
+    case float32
 
-    /// The depth that keeps a source's samples: ≤ 8-bit → 8, 16-bit → 16, float → 32.
+    /// The depth that keeps a source's samples: ≤ 8-bit → 8, 10 → 10, 12 → 12, 16-bit → 16,
+    /// half → half, float → 32.
     public static func keeping(_ source: SampleFormat) -> OutputDepth {
-        if source.isFloat { return .float32 }
-        return source.bits > 8 ? .uint16 : .uint8
+        if source.isFloat { return source.bits == 16 ? .float16 : .float32 }
+        switch source.bits {
+        case ...8: return .uint8
+        case 9...10: return .uint10
+        case 11...12: return .uint12
+        default: return .uint16
+        }
     }
     public var bits: Int {
-        switch self { case .uint8: return 8; case .uint16: return 16; case .float32: return 32 }
+        switch self {
+        case .uint8: return 8
+        case .uint10: return 10
+        case .uint12: return 12
+        case .uint16, .float16: return 16
+        case .float32: return 32
+        }
     }
+    public var isFloat: Bool { self == .float16 || self == .float32 }
+
+    /// Whether every value of `self` survives in `other` exactly (8 → 16, 10 → 16, 8 → half,
+    /// half → float, 16 → float); the pipeline widens to such a depth without a warning.
+    public func fits(in other: OutputDepth) -> Bool {
+        if self == other { return true }
+        switch other {
+        case .float32: return true
+        case .float16: return !isFloat && bits <= 8
+        default: return !isFloat && bits <= other.bits
+        }
+    }
+    public var description: String { isFloat ? (self == .float16 ? "half-float" : "32-bit float") : "\(bits)-bit" }
 }
 
 /// TIFF compression schemes we write.
@@ -83,16 +133,19 @@ public struct EncodeOptions: Sendable {
     public var depth: OutputDepth
     /// TIFF compression (default Deflate with a predictor).
     public var tiffCompression: TIFFCompression
+    /// OpenEXR compression (default ZIP).
+    public var exrCompression: EXRCompression
     /// JPEG quality 1…100 (default 95).
     public var jpegQuality: Int
     /// PNG zlib level 0…9 (default 6).
     public var pngCompressionLevel: Int
     public var threads: Int
 
-    public init(depth: OutputDepth, tiffCompression: TIFFCompression = .deflate, jpegQuality: Int = 95,
-                pngCompressionLevel: Int = 6, threads: Int = Parallelism.defaultThreads) {
+    public init(depth: OutputDepth, tiffCompression: TIFFCompression = .deflate, exrCompression: EXRCompression = .zip,
+                jpegQuality: Int = 95, pngCompressionLevel: Int = 6, threads: Int = Parallelism.defaultThreads) {
         self.depth = depth
         self.tiffCompression = tiffCompression
+        self.exrCompression = exrCompression
         self.jpegQuality = jpegQuality
         self.pngCompressionLevel = pngCompressionLevel
         self.threads = threads
@@ -103,7 +156,7 @@ public struct EncodeOptions: Sendable {
 /// trying the extension's format first, then the others; writing follows the extension.
 /// Adding a format is one codec file and one line here.
 public enum ImageFiles {
-    static let codecs: [any ImageCodec.Type] = [PNGCodec.self, TIFFCodec.self, JPEGCodec.self]
+    static let codecs: [any ImageCodec.Type] = [PNGCodec.self, TIFFCodec.self, JPEGCodec.self, EXRCodec.self]
 
     /// Detects the format of the file at `path` from its first bytes.
     public static func detectFormat(path: String) throws(DecodeError) -> ImageFormat {
@@ -150,6 +203,10 @@ public enum ImageFiles {
                              options: EncodeOptions, overwrite: Bool = false) throws(EncodeError) {
         let fmt: ImageFormat
         if let format { fmt = format } else { fmt = try outputFormat(path: path) }
+        guard fmt.depths.contains(options.depth) else {
+            throw EncodeError(path: path, reason: .unsupported,
+                              detail: "\(fmt.rawValue.uppercased()) stores \(fmt.depths.map(\.description).joined(separator: ", ")) samples, not \(options.depth.description)")
+        }
         try AtomicFile.write(path: path, overwrite: overwrite, failure: { (kind, detail) -> EncodeError in
             switch kind {
             case .exists: return EncodeError(path: path, reason: .exists, detail: detail)

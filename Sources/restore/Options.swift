@@ -31,11 +31,16 @@ struct CommonOptions: ParsableArguments {
 /// Options shared by commands that write an image.
 struct OutputOptions: ParsableArguments {
     @Option(help: "Output bit depth.") var depth: Depth = .keep
-    @Option(help: "TIFF compression.") var compression: Compression = .deflate
+    @Option(help: "TIFF: none, lzw, deflate, packbits. OpenEXR: none, rle, zips, zip (deflate means zip), piz, pxr24, b44, b44a.")
+    var compression: Compression = .deflate
     @Option(help: "JPEG quality 1-100.") var quality: Int = 95
     @Flag(help: "Overwrite an existing output (never an input).") var force = false
     @Option(name: .customLong("max-megapixels"), help: ArgumentHelp("The largest input or output image, in millions of pixels (checked from the header before anything is allocated).", valueName: "N"))
     var maxMegapixels: Int = 268
+    @Option(help: ArgumentHelp("OpenEXR input: the part to read (0-based; default the first).", valueName: "N"))
+    var part: Int?
+    @Option(help: ArgumentHelp("OpenEXR input: the layer to read (e.g. diffuse for diffuse.R/G/B/A; default the unnamed layer).", valueName: "NAME"))
+    var layer: String?
 }
 
 /// Options of commands that run networks.
@@ -55,6 +60,7 @@ func makeRequest(common: CommonOptions, out: OutputOptions? = nil, network: Netw
     if let out {
         r.depth = out.depth; r.compression = out.compression; r.jpegQuality = out.quality; r.overwrite = out.force
         r.maxMegapixels = out.maxMegapixels
+        r.part = out.part; r.layer = out.layer
     }
     if let network {
         r.tile = network.tile; r.maxMemoryMB = network.maxMemory

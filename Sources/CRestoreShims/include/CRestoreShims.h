@@ -2,3 +2,4 @@
 #include "rs_jpeg.h"
 #include "rs_tiff.h"
 #include "rs_lcms.h"
+#include "rs_exr.h"

@@ -4,7 +4,8 @@ import RestoreCore
 /// How the pipeline decides what an image's colour values mean.
 public enum Colorimetry {
     /// The profile that describes `image`: its embedded ICC profile when that parses and fits
-    /// the channel count; else the profile its PNG colorimetry chunks describe; else `assumed`
+    /// the channel count; else the built-in space its format names (DPX); else the profile its
+    /// colorimetry describes (PNG chunks, OpenEXR chromaticities: linear light); else `assumed`
     /// (default sRGB: **untagged images are treated as sRGB**). Gray images use the gray
     /// companion of a built-in RGB space. Returns warnings for profiles that were ignored.
     public static func sourceProfile(of image: Image, path: String? = nil,
@@ -18,6 +19,9 @@ public enum Colorimetry {
             } catch {
                 warnings.append("embedded ICC profile ignored: \(error.message)")
             }
+        }
+        if let name = image.metadata.spaceName, let space = NamedSpace(lenient: name) {
+            return (fitting(ColorProfile.named(space), channels: image.colorChannels), warnings)
         }
         if let hints = image.metadata.colorHints, let p = ColorProfile.fromHints(hints) {
             if image.colorChannels == 3 { return (p, warnings) }

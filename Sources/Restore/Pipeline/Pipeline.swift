@@ -22,6 +22,8 @@ public enum Pipeline {
         try check(memoryMB.contains(request.maxMemoryMB),
                   "--max-memory must be from \(memoryMB.lowerBound) to \(memoryMB.upperBound) MB, got \(request.maxMemoryMB)")
         try check(jpegQualities.contains(request.jpegQuality), "--quality must be from 1 to 100, got \(request.jpegQuality)")
+        if let part = request.part { try check((0...4095).contains(part), "--part must be from 0 to 4095, got \(part)") }
+        if let layer = request.layer { try check(!layer.isEmpty && layer.utf8.count <= 255, "--layer must be 1 to 255 bytes") }
         try check(megapixels.contains(request.maxMegapixels), "--max-megapixels must be from 1 to 4096, got \(request.maxMegapixels)")
 
         let steps = try self.steps(for: request, config: environment.config)

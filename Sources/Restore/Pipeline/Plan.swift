@@ -82,29 +82,18 @@ public final class Plan: Sendable {
         }
         let (depth, depthWarning) = try Self.depth(request.depth, source: header.sampleFormat, format: format, output: output)
         if let depthWarning { report.warnings.append(depthWarning) }
+        let enc = try encodeOptions(format: format, depth: depth, threads: settings.threads, output: output)
         _ = try outputSize(width: header.width, height: header.height, output: output)
         try cancellation.check()
 
         var image = try ImageFiles.read(path: input, limits: limits, threads: settings.threads)
         let (source, warnings) = Colorimetry.sourceProfile(of: image, path: input, assumed: assumed)
         report.warnings += warnings
-        try process(&image, source: source, settings: settings, report: &report)
+        try process(&image, source: source, settings: settings, report: &report, format: format)
 
-        // The output's colour metadata, decided once: the target's profile; else the input's
-        // own profile (also when PNG chunks or --assume-profile described it, since we write
-        // them as ICC); an untagged sRGB input stays untagged; an unusable embedded profile is
-        // dropped (with the warning above).
-        let embeds = target != nil || (image.metadata.iccProfile != nil && warnings.isEmpty) || image.metadata.colorHints != nil || assumed != nil
-        let written = outputProfile(source: source)
-        image.metadata.iccProfile = embeds && written.hasICCForm ? written.iccData : nil
-        if embeds && !written.hasICCForm {
-            report.warnings.append("\(Self.name(written)) has no ICC form; the output is untagged (read it back with --assume-profile \(Self.name(written)))")
-        }
-        image.metadata.colorHints = nil
+        try tagColour(&image, source: source, format: format, sourceWarnings: warnings, report: &report)
         try cancellation.check()
 
-        let enc = EncodeOptions(depth: depth, tiffCompression: TIFFCompression(rawValue: request.compression.rawValue)!,
-                                jpegQuality: request.jpegQuality, threads: settings.threads)
         try ImageFiles.write(image, to: output, format: format, options: enc, overwrite: request.overwrite)
         report.outputBits = depth.bits
         report.outputFormat = format.rawValue
@@ -113,7 +102,46 @@ public final class Plan: Sendable {
         return report
     }
 
-    var limits: DecodeLimits { DecodeLimits(maxPixels: UInt64(request.maxMegapixels) * 1_000_000) }
+    /// The output's colour metadata, decided once, as the format records colour.
+    /// - ICC formats: the target's profile; else the input's own profile (also when PNG chunks,
+    ///   OpenEXR chromaticities or --assume-profile described it, since we write them as ICC);
+    ///   an untagged sRGB input stays untagged; an unusable embedded profile is dropped (with
+    ///   the source's warning). Log spaces have no ICC form: untagged, with a warning.
+    /// - OpenEXR: the written profile's chromaticities (linear light unless --to asked for an
+    ///   encoding, which is warned about).
+    /// - DPX: the written space's name, for its transfer characteristic.
+    func tagColour(_ image: inout Image, source: ColorProfile, format: ImageFormat, sourceWarnings: [String],
+                   report: inout ItemReport) throws {
+        let written = outputProfile(source: source, format: format)
+        let md = image.metadata
+        image.metadata.iccProfile = nil
+        image.metadata.colorHints = nil
+        image.metadata.spaceName = nil
+        switch format.colorTag {
+        case .icc:
+            let embeds = target != nil || (md.iccProfile != nil && sourceWarnings.isEmpty) || md.colorHints != nil
+                || md.spaceName != nil || assumed != nil
+            if embeds && written.hasICCForm { image.metadata.iccProfile = written.iccData }
+            if embeds && !written.hasICCForm {
+                report.warnings.append("\(Self.name(written)) has no ICC form; the output is untagged (read it back with --assume-profile \(Self.name(written)))")
+            }
+        case .chromaticities:
+            if let c = written.chromaticities { image.metadata.colorHints = ColorHints(gamma: 1, chromaticities: c) }
+            else { report.warnings.append("'\(Self.name(written))' has no primaries to record; the EXR says Rec.709 by convention") }
+            if !written.isLinear {
+                report.warnings.append("OpenEXR holds linear light by convention, but these values are \(Self.name(written))-encoded")
+            }
+        case .spaceName:
+            image.metadata.spaceName = written.namedSpace?.rawValue
+            if written.namedSpace == nil {
+                report.warnings.append("DPX records built-in spaces only; '\(Self.name(written))' is written as user-defined")
+            }
+        }
+    }
+
+    var limits: DecodeLimits {
+        DecodeLimits(maxPixels: UInt64(request.maxMegapixels) * 1_000_000, part: request.part, layer: request.layer)
+    }
 
     /// The output size for an input of `width` × `height`, checked against `--max-megapixels`.
     func outputSize(width: Int, height: Int, output: String) throws -> (width: Int, height: Int) {
@@ -127,21 +155,25 @@ public final class Plan: Sendable {
         return (width * side, height * side)
     }
 
-    /// The profile the output is written in.
-    func outputProfile(source: ColorProfile) -> ColorProfile {
-        Colorimetry.fitting(target ?? source, channels: source.colorSpace.channels)
+    /// The profile the output is written in: the target, else the source's; for a format that
+    /// holds linear light by convention (OpenEXR) and no target, the source's linear light.
+    func outputProfile(source: ColorProfile, format: ImageFormat? = nil) -> ColorProfile {
+        var p = target ?? source
+        if target == nil, format?.colorTag == .chromaticities, let linear = p.linearLight { p = linear }
+        return Colorimetry.fitting(p, channels: source.colorSpace.channels)
     }
 
     /// Runs every stage on `image` (in `source`), converting only where encodings change, and
     /// leaves it in the output profile.
-    func process(_ image: inout Image, source: ColorProfile, settings: RunSettings, report: inout ItemReport) throws {
+    func process(_ image: inout Image, source: ColorProfile, settings: RunSettings, report: inout ItemReport,
+                 format: ImageFormat? = nil) throws {
         var current = source
         for i in stages.indices {
             try settings.cancellation.check()
             try prepare(&image, current: &current, source: source, for: i, settings: settings, report: &report)
             report.notes += try stages[i].apply(to: &image, context: context(for: i, settings: settings))
         }
-        try convert(&image, from: &current, to: outputProfile(source: source),
+        try convert(&image, from: &current, to: outputProfile(source: source, format: format),
                     intent: target == nil ? .relative : RenderingIntent(rawValue: request.intent.rawValue)!,
                     bpc: target != nil && request.blackPointCompensation, threads: settings.threads, report: &report)
     }
@@ -174,22 +206,50 @@ public final class Plan: Sendable {
 
     static func name(_ p: ColorProfile) -> String { p.namedSpace?.rawValue ?? (p.name.isEmpty ? "(unnamed profile)" : p.name) }
 
-    /// The depth to write: `keep` follows the source but never exceeds what the format stores
-    /// (PNG: 16, JPEG: 8), with a warning when it has to lower it; an explicit depth the format
-    /// cannot store is an error.
+    /// The depth to write: `keep` follows the source, widening silently where the format lacks
+    /// that depth but holds a wider one exactly (8-bit → half in OpenEXR, half → float in
+    /// TIFF, 10-bit → 16 in PNG), and lowering **with a warning** only where it must (PNG: 16,
+    /// JPEG: 8); an explicit depth the format cannot store is an error.
     static func depth(_ choice: Depth, source: SampleFormat, format: ImageFormat, output: String) throws(OptionError) -> (OutputDepth, String?) {
-        let maxDepth = format.deepest ?? .uint8
+        let depths = format.depths
+        let name = format.rawValue.uppercased()
         let asked: OutputDepth
         switch choice {
         case .keep:
             let keep = OutputDepth.keeping(source)
-            if keep.bits <= maxDepth.bits { return (keep, nil) }
-            return (maxDepth, "\(format.rawValue.uppercased()) cannot store \(source) samples; writing \(maxDepth.bits)-bit (values clipped to 0…1)")
+            if depths.contains(keep) { return (keep, nil) }
+            if let wider = depths.first(where: { keep.fits(in: $0) }) { return (wider, nil) }
+            let deepest = depths.last ?? .uint8
+            return (deepest, "\(name) cannot store \(source) samples; writing \(deepest.description)" + (deepest.isFloat ? "" : " (values clipped to 0…1)"))
         case .uint8: asked = .uint8
+        case .uint10: asked = .uint10
+        case .uint12: asked = .uint12
         case .uint16: asked = .uint16
+        case .half: asked = .float16
         case .float32: asked = .float32
         }
-        if asked.bits <= maxDepth.bits { return (asked, nil) }
-        throw OptionError(path: output, "\(format.rawValue.uppercased()) cannot store \(asked.bits)-bit samples (at most \(maxDepth.bits))")
+        if depths.contains(asked) { return (asked, nil) }
+        throw OptionError(path: output, "\(name) cannot store \(asked.description) samples (it stores \(depths.map(\.description).joined(separator: ", ")))")
+    }
+
+    /// The encoder settings for `format`: `--compression` checked against what it offers.
+    func encodeOptions(format: ImageFormat, depth: OutputDepth, threads: Int, output: String) throws(OptionError) -> EncodeOptions {
+        var enc = EncodeOptions(depth: depth, jpegQuality: request.jpegQuality, threads: threads)
+        let c = request.compression
+        switch format {
+        case .tiff:
+            guard let t = TIFFCompression(rawValue: c == .zip ? "deflate" : c.rawValue) else {
+                throw OptionError(path: output, "TIFF has no \(c.rawValue) compression (it takes \(TIFFCompression.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            enc.tiffCompression = t
+        case .exr:
+            guard let e = EXRCompression(name: c == .deflate ? "zip" : c.rawValue), e.writable else {
+                throw OptionError(path: output, "OpenEXR has no \(c.rawValue) compression (it takes \(EXRCompression.allCases.filter(\.writable).map(\.description).joined(separator: ", ")))")
+            }
+            enc.exrCompression = e
+        default:
+            break  // PNG (zlib), JPEG and DPX have no choice here
+        }
+        return enc
     }
 }

@@ -40,6 +40,10 @@ public struct Request: Sendable {
     /// input's header (and the stages' scales) before anything is allocated. Default 268
     /// (2^28 pixels, a 16384 × 16384 image).
     public var maxMegapixels = 268
+    /// OpenEXR inputs: the part to read (0-based; nil: the first).
+    public var part: Int?
+    /// OpenEXR inputs: the layer to read ("diffuse" for diffuse.R/G/B/A; nil: the unnamed one).
+    public var layer: String?
 
     // MARK: Execution
     /// Worker threads, 1…1024.

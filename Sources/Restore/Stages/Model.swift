@@ -157,6 +157,7 @@ final class Model: @unchecked Sendable {
             metadata.resolution?.x = r.x * Double(ow) / Double(width)
             metadata.resolution?.y = r.y * Double(oh) / Double(height)
         }
+        if ow != width, ow % width == 0 { metadata.window = metadata.window?.scaled(by: ow / width) }
         if let alpha {
             color += (ow, oh) == (width, height) ? alpha
                 : Resample.lanczos3(alpha, planes: 1, width: width, height: height, newWidth: ow, newHeight: oh,

@@ -45,7 +45,7 @@ enum TIFFCodec: Sendable {
         let planeSize = l.width * l.height
         let minIsWhite = l.photometric == UInt16(PHOTOMETRIC_MINISWHITE)
 
-        var md = ImageMetadata(iccProfile: l.icc, sourceFormat: "tiff", sampleFormat: l.sampleFormat, alpha: l.alpha,
+        let md = ImageMetadata(iccProfile: l.icc, sourceFormat: "tiff", sampleFormat: l.sampleFormat, alpha: l.alpha,
                                resolution: l.resolution, compression: TIFFLayout.compressionName(l.compression),
                                layout: l.layoutNotes)
         var image = Image(width: l.width, height: l.height, colorChannels: l.colorChannels, hasAlpha: l.hasAlpha,
@@ -189,7 +189,7 @@ enum TIFFCodec: Sendable {
                     case .uint16:
                         Samples.interleave(src.base, planeSize: planeSize, width: w, channels: ch, srcRow: y0, rows: rows,
                                            into: out.assumingMemoryBound(to: UInt16.self), dstStride: w * ch, convert: Samples.to16)
-                    case .float32:
+                    default:  // .float32: `ImageFiles.write` passes only the depths TIFF lists
                         Samples.interleave(src.base, planeSize: planeSize, width: w, channels: ch, srcRow: y0, rows: rows,
                                            into: out.assumingMemoryBound(to: Float.self), dstStride: w * ch) { $0 }
                     }
