@@ -58,3 +58,12 @@ extension EXRCodec: ImageCodec {
     static let storesAlpha = true
     static func matches(head: [UInt8]) -> Bool { head.starts(with: [0x76, 0x2F, 0x31, 0x01]) }
 }
+
+extension DPXCodec: ImageCodec {
+    static let colorTag = ColorTag.spaceName
+    static let format = ImageFormat.dpx
+    static let extensions = ["dpx"]
+    static let depths: [OutputDepth] = [.uint8, .uint10, .uint12, .uint16]
+    static let storesAlpha = true
+    static func matches(head: [UInt8]) -> Bool { head.starts(with: Array("SDPX".utf8)) || head.starts(with: Array("XPDS".utf8)) }
+}

@@ -156,7 +156,7 @@ public struct EncodeOptions: Sendable {
 /// trying the extension's format first, then the others; writing follows the extension.
 /// Adding a format is one codec file and one line here.
 public enum ImageFiles {
-    static let codecs: [any ImageCodec.Type] = [PNGCodec.self, TIFFCodec.self, JPEGCodec.self, EXRCodec.self]
+    static let codecs: [any ImageCodec.Type] = [PNGCodec.self, TIFFCodec.self, JPEGCodec.self, EXRCodec.self, DPXCodec.self]
 
     /// Detects the format of the file at `path` from its first bytes.
     public static func detectFormat(path: String) throws(DecodeError) -> ImageFormat {
