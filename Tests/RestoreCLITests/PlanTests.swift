@@ -114,7 +114,7 @@ final class PlanTests: XCTestCase {
         XCTAssertFalse((plan.stages[0] as! NetworkStage).model.isLoaded, "the network was never loaded")
         request.depth = .float32
         XCTAssertThrowsError(try Pipeline.plan(request, environment: .builtIn).run(input: Fixtures.path("im_rgb16.png"), output: dir + "/x.png")) { e in
-            XCTAssertTrue("\(e)".contains("PNG cannot store 32-bit samples"), "\(e)")
+            XCTAssertTrue("\(e)".contains("PNG cannot store 32-bit float samples"), "\(e)")
         }
         // The output's size against --max-megapixels, before decoding: 512 × 480 × 3² = 2.2 MP.
         var m = try restore("run", Fixtures.repository + "/Samples/fruits.jpg", dir + "/big.png", "--denoise", "off", "--scale", "3", "--max-megapixels", "1")

@@ -54,14 +54,14 @@ final class MalformedInputTests: XCTestCase {
         XCTAssertEqual(try ImageFiles.detectFormat(path: png), .png)
         XCTAssertEqual(try ImageFiles.read(path: png).metadata.sourceFormat, "png")
         do {
-            _ = try ImageFiles.read(path: write([0x76, 0x2F, 0x31, 0x01, 0, 0, 0, 0], "frame.jpg"))
+            _ = try ImageFiles.read(path: write(Array("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WEBPVP8 ".utf8), "frame.jpg"))
             XCTFail("read unknown bytes")
         } catch {
-            XCTAssertTrue(error.message.contains("starts with 76 2F 31 01"), error.message)
-            XCTAssertTrue(error.message.contains("(PNG, TIFF, JPEG)"), error.message)
+            XCTAssertTrue(error.message.contains("starts with 52 49 46 46"), error.message)
+            XCTAssertTrue(error.message.contains("(PNG, TIFF, JPEG, EXR, DPX)"), error.message)
             XCTAssertTrue(error.message.contains("though the name says JPEG"), error.message)
         }
-        XCTAssertEqual(ImageFormat.allCases, [.png, .tiff, .jpeg])
+        XCTAssertEqual(ImageFormat.allCases, [.png, .tiff, .jpeg, .exr, .dpx])
         XCTAssertEqual(ImageFormat.fromExtension(of: "x/Shot.0001.TIFF"), .tiff)
     }
 
