@@ -38,6 +38,8 @@ public struct LUT3D: Sendable, Equatable {
     public var values: [Float]
     public var domainMin: [Float]
     public var domainMax: [Float]
+    /// The file's own interpolation (CLF's `interpolation` attribute); nil: the caller's.
+    public var interpolation: Interpolation? = nil
 
     public init(size: Int, values: [Float], domainMin: [Float] = [0, 0, 0], domainMax: [Float] = [1, 1, 1]) {
         precondition(size >= 2 && values.count == 3 * size * size * size)
@@ -73,21 +75,49 @@ public struct LUT3D: Sendable, Equatable {
 }
 
 /// What a LUT file holds: an optional 1D part applied first (a shaper, or the whole LUT),
-/// then an optional 3D part. Parse once (this), compile once (`LUTProcessor`), apply to many.
+/// then an optional 3D part — or, for process-list formats (CLF, CTF, CDL), any sequence of
+/// `LUTOperation`s. Parse once (this), compile once (`LUTProcessor`), apply to many.
 public struct LUT: Sendable, Equatable {
     public var title: String?
+    /// The 1D and 3D parts when the LUT is only those (nil parts otherwise).
     public var oneD: LUT1D?
     public var threeD: LUT3D?
+    /// Every step in order (for 1D/3D LUTs: their parts).
+    public var operations: [LUTOperation]
     /// The format it was read from ("cube", "3dl", …).
     public var format: String?
 
     public init(title: String? = nil, oneD: LUT1D? = nil, threeD: LUT3D? = nil, format: String? = nil) {
         precondition(oneD != nil || threeD != nil, "a LUT needs a 1D or a 3D part")
         self.title = title; self.oneD = oneD; self.threeD = threeD; self.format = format
+        operations = (oneD.map { [LUTOperation.lut1D($0)] } ?? []) + (threeD.map { [LUTOperation.lut3D($0)] } ?? [])
     }
 
-    /// "1D", "3D" or "1D+3D".
+    /// A process list; `oneD`/`threeD` are set when it is only a 1D and/or a 3D LUT.
+    public init(title: String? = nil, operations: [LUTOperation], format: String? = nil) {
+        precondition(!operations.isEmpty, "a process list needs a step")
+        self.title = title; self.operations = operations; self.format = format
+        var rest = operations[...]
+        if case .lut1D(let l) = rest.first { oneD = l; rest = rest.dropFirst() }
+        if case .lut3D(let l) = rest.first { threeD = l; rest = rest.dropFirst() }
+        if !rest.isEmpty { oneD = nil; threeD = nil }
+    }
+
+    /// True when the LUT is more than a 1D and/or 3D part (so 1D/3D formats must bake it).
+    public var isProcessList: Bool { oneD == nil && threeD == nil }
+
+    /// The input domain of the first step (0…1 for steps without one).
+    public var domain: (min: [Float], max: [Float]) {
+        switch operations.first {
+        case .lut1D(let l): return (l.domainMin, l.domainMax)
+        case .lut3D(let l): return (l.domainMin, l.domainMax)
+        default: return ([0, 0, 0], [1, 1, 1])
+        }
+    }
+
+    /// "1D", "3D", "1D+3D", or the process list's steps ("Matrix, LUT1D, ASC_CDL").
     public var kind: String {
+        if isProcessList { return operations.map(\.name).joined(separator: ", ") }
         switch (oneD != nil, threeD != nil) {
         case (true, true): return "1D+3D"
         case (true, false): return "1D"

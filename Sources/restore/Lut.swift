@@ -5,7 +5,7 @@ import Restore
 struct Lut: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lut",
-        abstract: "Apply, convert and inspect LUTs (.cube, .3dl, .spi1d, .spi3d, .csp, Hald images).",
+        abstract: "Apply, convert and inspect LUTs (.cube, .3dl, .spi1d, .spi3d, .csp, .clf, .ctf, .cc, .ccc, .cdl, Hald images).",
         subcommands: [Apply.self, ConvertLUT.self, InfoLUT.self])
 
     struct Apply: ParsableCommand {
@@ -38,7 +38,7 @@ struct Lut: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "convert", abstract: "Convert a LUT to another format (from the output extension), optionally resampled.")
         @Argument(help: "Input LUT.") var input: String
-        @Argument(help: "Output LUT (.cube, .3dl, .spi1d, .spi3d, .csp, or .png/.tif for a Hald image).") var output: String
+        @Argument(help: "Output LUT (.cube, .3dl, .spi1d, .spi3d, .csp, .clf, .ctf, .cc, .ccc, .cdl, or .png/.tif for a Hald image).") var output: String
         @Option(help: "Resample to this size (3D: points per axis, 2-256; .spi1d: entries, up to 65536).") var size: Int?
         @Flag(help: "Overwrite an existing output (never the input).") var force = false
         @OptionGroup var common: CommonOptions

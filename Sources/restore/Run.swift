@@ -29,7 +29,7 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("assume-profile"), help: ArgumentHelp("Profile of untagged inputs (default sRGB).", valueName: "SPACE|PATH.icc"))
     var assumeProfile: String?
 
-    @Option(help: "Apply this LUT (.cube, .3dl, .spi1d, .spi3d, .csp, Hald image) after the preset's stages.")
+    @Option(help: "Apply this LUT (.cube, .3dl, .spi1d, .spi3d, .csp, .clf, .ctf, .cc, .ccc, .cdl, Hald image) after the preset's stages.")
     var lut: String?
 
     @Option(name: .customLong("lut-space"), help: ArgumentHelp("The space the LUT was built for.", valueName: "SPACE|PATH.icc"))

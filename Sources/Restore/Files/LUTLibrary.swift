@@ -21,7 +21,7 @@ public enum LUTLibrary {
     public static func save(_ lut: LUT, to path: String, size: Int? = nil, overwrite: Bool = false) throws {
         guard let format = LUTFormat.fromExtension(of: path) else {
             throw LUTError(path: path, reason: .unknownFormat,
-                           expected: "an output LUT extension: .cube, .3dl, .spi1d, .spi3d, .csp, or .png/.tif for Hald")
+                           expected: "an output LUT extension: .cube, .3dl, .spi1d, .spi3d, .csp, .clf, .ctf, .cc, .ccc, .cdl, or .png/.tif for Hald")
         }
         if format == .hald {
             let level = size.map { s -> Int in var l = 2; while l * l < s { l += 1 }; return l }

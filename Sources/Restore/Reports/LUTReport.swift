@@ -38,7 +38,7 @@ public struct LUTReport: Sendable {
         w.add("title", lut.title.map { .string($0) } ?? .null)
         w.add("size_1d", lut.oneD.map { .int($0.size) } ?? .null)
         w.add("size_3d", lut.threeD.map { .int($0.size) } ?? .null)
-        let lo = lut.oneD?.domainMin ?? lut.threeD!.domainMin, hi = lut.oneD?.domainMax ?? lut.threeD!.domainMax
+        let (lo, hi) = lut.domain
         w.add("domain_min", .array(lo.map { .double(Double($0)) }))
         w.add("domain_max", .array(hi.map { .double(Double($0)) }))
         return w.text

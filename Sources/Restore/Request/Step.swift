@@ -24,7 +24,7 @@ public struct Step: Sendable, Equatable {
         Step(stage: "upscale", plugin: model, settings: scale.map { ["scale": String($0)] } ?? [:])
     }
 
-    /// A LUT file (.cube, .3dl, .spi1d, .spi3d, .csp, Hald image). `space` is the space it
+    /// A LUT file (.cube, .3dl, .spi1d, .spi3d, .csp, .clf, .ctf, .cc, .ccc, .cdl, Hald image). `space` is the space it
     /// was built for (nil: applied to the values as they are); `strength` 0…1 blends with
     /// the input.
     public static func lut(_ file: String, space: String? = nil, interpolation: LUTInterpolation = .tetrahedral,

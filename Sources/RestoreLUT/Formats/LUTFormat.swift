@@ -13,6 +13,10 @@ public struct LUTFormat: Hashable, Sendable, CustomStringConvertible {
     public static let csp = LUTFormat("csp")
     /// Hald CLUT images (PNG/TIFF), decoded by an image reader before `HaldCLUT` reads them.
     public static let hald = LUTFormat("hald")
+    /// Academy/ASC Common LUT Format v3 and OpenColorIO's CTF (XML process lists).
+    public static let clf = LUTFormat("clf")
+    /// ASC CDL: .cdl, .cc, .ccc (XML).
+    public static let cdl = LUTFormat("cdl")
 
     public static var allCases: [LUTFormat] { LUTFiles.formats.map { $0.format } }
     var entry: any LUTFileFormat.Type { LUTFiles.formats.first { $0.format == self }! }
@@ -23,6 +27,8 @@ public struct LUTFormat: Hashable, Sendable, CustomStringConvertible {
     public var holds3D: Bool { entry.holds3D }
     /// Whether an input domain other than 0…1 can be stored.
     public var holdsDomain: Bool { entry.holdsDomain }
+    /// Whether any process list is stored as it is (CLF); other formats receive it baked.
+    public var holdsOperations: Bool { entry.holdsOperations }
     /// Text formats are parsed here; Hald images are decoded by RestoreIO first.
     public var isImage: Bool { self == .hald }
 
@@ -42,8 +48,13 @@ protocol LUTFileFormat: Sendable {
     static var holds1D: Bool { get }
     static var holds3D: Bool { get }
     static var holdsDomain: Bool { get }
+    static var holdsOperations: Bool { get }
     static func parse(_ text: LUTText) throws(LUTError) -> LUT
     static func write(_ lut: LUT, path: String?) throws(LUTError) -> String
+}
+
+extension LUTFileFormat {
+    static var holdsOperations: Bool { false }
 }
 
 /// Reading and writing the text formats: one table. Reading tries the extension's format
@@ -51,7 +62,7 @@ protocol LUTFileFormat: Sendable {
 /// Adding a format is one file and one line here.
 public enum LUTFiles {
     static let formats: [any LUTFileFormat.Type] = [CubeFormat.self, ThreeDLFormat.self, SPI1DFormat.self, SPI3DFormat.self,
-                                                    CSPFormat.self, HaldImageFormat.self]
+                                                    CSPFormat.self, CLFFormat.self, CDLFormat.self, HaldImageFormat.self]
 
     /// Parses a text LUT file; the format comes from the extension (other formats are tried
     /// when that one fails).

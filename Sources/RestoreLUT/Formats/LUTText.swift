@@ -21,7 +21,7 @@ struct LUTText {
     }
     let path: String?
     /// The file's bytes plus a terminating 0 (for strtof).
-    private let bytes: [UInt8]
+    let bytes: [UInt8]
     var lines: [Line]
     /// Set when a line is too long to describe (over 65535 bytes).
     private(set) var overlong: Int?

@@ -23,9 +23,24 @@ public final class LUTProcessor: Sendable {
     private let nodes: [SIMD4<Float>]?  // cube nodes, red fastest, padded to 4 lanes
     private let size: Int
     private let cubeMin: SIMD3<Float>, cubeScale: SIMD3<Float>
+    /// A process list's steps (nil for 1D/3D LUTs): LUT steps compiled, the others evaluated
+    /// per pixel by `LUTOperation.evaluate`.
+    private let chain: [ChainStep]?
+
+    private enum ChainStep: Sendable {
+        case compiled(LUTProcessor)
+        case operation(LUTOperation)
+    }
 
     public init(_ lut: LUT, interpolation: Interpolation = .tetrahedral) {
         self.interpolation = interpolation
+        chain = lut.isProcessList ? lut.operations.map { op in
+            switch op {
+            case .lut1D(let l): return .compiled(LUTProcessor(LUT(oneD: l), interpolation: interpolation))
+            case .lut3D(let l): return .compiled(LUTProcessor(LUT(threeD: l), interpolation: l.interpolation ?? interpolation))
+            default: return .operation(op)
+            }
+        } : nil
         if let s = lut.oneD {
             var t = [Float](repeating: 0, count: 3 * s.size)
             for c in 0..<3 { for i in 0..<s.size { t[c * s.size + i] = s.values[3 * i + c] } }
@@ -60,6 +75,20 @@ public final class LUTProcessor: Sendable {
     /// interleaved RGB: stride 3 and `r + 1`, `r + 2`).
     public func apply(_ r: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
                       stride: Int, count: Int) {
+        if let chain {
+            for step in chain {
+                switch step {
+                case .compiled(let p): p.apply(r, g, b, stride: stride, count: count)
+                case .operation(let op):
+                    for i in 0..<count {
+                        let k = i * stride
+                        let v = op.evaluate(SIMD3(r[k], g[k], b[k]))
+                        r[k] = v.x; g[k] = v.y; b[k] = v.z
+                    }
+                }
+            }
+            return
+        }
         if let shaper {
             shaper.withUnsafeBufferPointer { t in
                 let n = shaperSize

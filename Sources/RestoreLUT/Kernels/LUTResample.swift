@@ -4,8 +4,7 @@ public enum LUTResample {
     /// its first part, tetrahedrally.
     public static func cube(_ lut: LUT, size: Int) -> LUT3D {
         let p = LUTProcessor(lut)
-        let lo = lut.oneD?.domainMin ?? lut.threeD!.domainMin
-        let hi = lut.oneD?.domainMax ?? lut.threeD!.domainMax
+        let (lo, hi) = lut.domain
         return LUT3D.sampling(size: size, domainMin: lo, domainMax: hi) { p.evaluate($0) }
     }
 
@@ -23,7 +22,13 @@ public enum LUTResample {
 
     /// `lut` reshaped for a target: `size` resamples (cube for 3D targets, curve for 1D ones);
     /// a 1D-only target receives a 1D LUT, a 3D-only target a cube.
+    /// Process lists (CLF, CDL) are baked into a cube (33³ unless `size`) for formats that hold
+    /// only 1D and 3D parts.
     public static func reshape(_ lut: LUT, for format: LUTFormat, size: Int?) -> LUT {
+        if format.holdsOperations { return lut }
+        if lut.isProcessList {
+            return LUT(title: lut.title, threeD: cube(lut, size: size ?? 33), format: lut.format)
+        }
         var out = lut
         if format.holds3D && !format.holds1D || (format == .cube && size != nil && lut.threeD != nil) {
             if lut.oneD != nil || size != nil || lut.threeD == nil || !format.holdsDomain && !(lut.threeD!.domainMin == [0, 0, 0] && lut.threeD!.domainMax == [1, 1, 1]) {
