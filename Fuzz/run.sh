@@ -14,7 +14,7 @@ swift build --scratch-path .build-fuzz --product restore-fuzz \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING 2>&1 | grep -v "ld.gold: warning" | tail -2
 BIN=$(swift build --scratch-path .build-fuzz --show-bin-path)/restore-fuzz
 # Every harness of Fuzz/Harness/FuzzTargets.swift (FuzzRegressionTests checks this list is whole).
-ALL="png tiff jpeg cube 3dl spi1d spi3d csp hald ncnn onnx safetensors config manifest raw frames elf"
+ALL="png tiff jpeg exr dpx cube 3dl spi1d spi3d csp clf cdl hald ncnn onnx safetensors config manifest raw frames elf"
 TARGETS=${*:-$ALL}
 printf '%-12s %12s %10s %s\n' target executions seconds result
 status=0

@@ -21,8 +21,9 @@ public struct FuzzTarget: Sendable {
 /// the inputs that once crashed it).
 public enum FuzzTargets {
     public static let all: [FuzzTarget] = [
-        image("png"), image("tiff", ext: "tif"), image("jpeg", ext: "jpg"),
+        image("png"), image("tiff", ext: "tif"), image("jpeg", ext: "jpg"), image("exr"), image("dpx"),
         lut("cube", .cube), lut("3dl", .threeDL), lut("spi1d", .spi1d), lut("spi3d", .spi3d), lut("csp", .csp),
+        lut("clf", .clf), lut("cdl", .cdl),
         FuzzTarget(name: "hald") { bytes in
             accepts { () throws -> Void in _ = try HaldCLUT.lut(from: try ImageFiles.read(path: scratch(bytes, "png"), threads: 1)) }
         },
@@ -76,9 +77,16 @@ public enum FuzzTargets {
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
 
+    /// The header (`inspect`, as `restore info` reads it), then the pixels, within 16 Mpx (an
+    /// OpenEXR header can ask for the default 268 Mpx from a few bytes, over the fuzzer's
+    /// malloc limit; the bound itself is `--max-megapixels`).
     static func image(_ name: String, ext: String? = nil) -> FuzzTarget {
         FuzzTarget(name: name) { bytes in
-            accepts { () throws -> Void in _ = try ImageFiles.read(path: scratch(bytes, ext ?? name), threads: 1) }
+            accepts { () throws -> Void in
+                let path = scratch(bytes, ext ?? name), limits = DecodeLimits(maxPixels: 1 << 24)
+                _ = try ImageFiles.inspect(path: path, limits: limits)
+                _ = try ImageFiles.read(path: path, limits: limits, threads: 1)
+            }
         }
     }
 

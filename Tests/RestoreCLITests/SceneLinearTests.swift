@@ -94,4 +94,23 @@ final class SceneLinearTests: XCTestCase {
         XCTAssertEqual(p.metadata.sampleFormat, .float(bits: 16))
         XCTAssertEqual(p.metadata.colorHints?.chromaticities?[2] ?? 0, 0.64, accuracy: 1e-6)
     }
+
+    /// `--layer` and `--part` from the command line; `restore info` lists the parts.
+    func testCLIPartsAndLayers() throws {
+        let exr = Fixtures.path("exr/"), out = dir + "/diffuse.exr"
+        var r = try CLITests.run(["convert", exr + "layers.exr", out, "--layer", "diffuse"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertSamplesEqual(try ImageFiles.read(path: out).samples, try ImageFiles.read(path: exr + "layers.diffuse.expect.tif").samples, "--layer diffuse")
+        r = try CLITests.run(["convert", exr + "parts.exr", dir + "/p1.exr", "--part", "1"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertSamplesEqual(try ImageFiles.read(path: dir + "/p1.exr").samples, try ImageFiles.read(path: exr + "parts.1.expect.tif").samples, "--part 1")
+        r = try CLITests.run(["convert", exr + "parts.exr", dir + "/p9.exr", "--part", "9"])
+        XCTAssertEqual(r.code, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("0…1"), r.stderr)
+        r = try CLITests.run(["info", exr + "parts.exr"])
+        XCTAssertTrue(r.stdout.contains("part 0 of 2") && r.stdout.contains("other part 1"), r.stdout)
+        r = try CLITests.run(["convert", exr + "half_dwaa.exr", dir + "/d.exr"])
+        XCTAssertEqual(r.code, 3)
+        XCTAssertTrue(r.stderr.contains("DWAA compression cannot be decoded"), r.stderr)
+    }
 }

@@ -140,10 +140,10 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(try parse(threeDL, .cube).threeD?.size, 2)
         XCTAssertThrowsError(try parse("LUT_3D_SIZE 2\nnot numbers\n")) { e in
             let m = (e as! LUTError).message
-            for ext in [".3dl", ".spi1d", ".spi3d", ".csp"] { XCTAssertTrue(m.contains(ext + ": "), m) }
+            for ext in [".3dl", ".spi1d", ".spi3d", ".csp", ".clf", ".cdl"] { XCTAssertTrue(m.contains(ext + ": "), m) }
             XCTAssertTrue(m.contains("8 rows for LUT_3D_SIZE 2"), m)
         }
-        XCTAssertEqual(LUTFormat.allCases.map(\.rawValue), ["cube", "3dl", "spi1d", "spi3d", "csp", "hald"])
+        XCTAssertEqual(LUTFormat.allCases.map(\.rawValue), ["cube", "3dl", "spi1d", "spi3d", "csp", "clf", "cdl", "hald"])
         XCTAssertEqual(LUTFormat.fromExtension(of: "/a.b/LOOK.CUBE"), .cube)
         XCTAssertNil(LUTFormat.fromExtension(of: "/a.cube/look"))
     }

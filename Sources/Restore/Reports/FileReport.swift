@@ -28,6 +28,10 @@ public struct FileReport: Sendable {
     var colorimetryNote: String? {
         guard info.iccProfile == nil, let h = info.colorHints else { return nil }
         if h.srgbIntent != nil { return "sRGB chunk" }
+        if info.format == .exr, let c = h.chromaticities {
+            let name = ColorProfile.fromHints(h)?.namedSpace?.rawValue
+            return "linear light, chromaticities " + c.map { String(format: "%.4g", $0) }.joined(separator: " ") + (name.map { " (\($0))" } ?? "")
+        }
         var s: [String] = []
         if let g = h.gamma { s.append("gAMA \(g)") }
         if h.chromaticities != nil { s.append("cHRM") }

@@ -123,7 +123,10 @@ struct XMLLite {
             return root
         }
 
-        func snippet() -> String { String(decoding: b[i..<min(end, i + 20)], as: UTF8.self) }
+        /// Up to 20 bytes from here, on one line.
+        func snippet() -> String {
+            String(decoding: b[i..<min(end, i + 20)].prefix { $0 != 0x0A && $0 != 0x0D }, as: UTF8.self)
+        }
 
         static func isNameByte(_ c: UInt8) -> Bool {
             (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x2D || c == 0x2E || c == 0x3A || c >= 0x80
