@@ -135,6 +135,8 @@ public struct EncodeOptions: Sendable {
     public var tiffCompression: TIFFCompression
     /// OpenEXR compression (default ZIP).
     public var exrCompression: EXRCompression
+    /// OpenEXR: tiles of this many pixels square (16…4096) instead of scanlines.
+    public var exrTile: Int? = nil
     /// JPEG quality 1…100 (default 95).
     public var jpegQuality: Int
     /// PNG zlib level 0…9 (default 6).

@@ -9,7 +9,7 @@ struct Convert: ParsableCommand {
     @Argument(help: "Input: an image, a folder, a quoted glob, a frame pattern (shot.%04d.png, shot.####.png, shot.1001-1100#.png), or '-' (stdin; raw frames with --raw).") var input: String
     @Argument(help: "Output: an image (format from the extension), a folder, a frame pattern, or '-' (stdout: raw frames, or an image with --format).") var output: String
 
-    @Option(help: ArgumentHelp("Convert pixels into this space and embed it.", valueName: "SPACE|PATH.icc"))
+    @Option(help: ArgumentHelp("Convert pixels into this space and embed it: an ICC file or one of \(Request.builtInSpaces.joined(separator: ", ")).", valueName: "SPACE|PATH.icc"))
     var to: String?
     @Option(help: "Rendering intent.") var intent: Intent = .perceptual
     @Flag(help: "Black-point compensation.") var bpc = false

@@ -34,6 +34,8 @@ struct OutputOptions: ParsableArguments {
     @Option(help: "TIFF: none, lzw, deflate, packbits. OpenEXR: none, rle, zips, zip (deflate means zip), piz, pxr24, b44, b44a.")
     var compression: Compression = .deflate
     @Option(help: "JPEG quality 1-100.") var quality: Int = 95
+    @Option(name: .customLong("exr-tile"), help: ArgumentHelp("OpenEXR output: square tiles of N pixels (16-4096) instead of scanlines.", valueName: "N"))
+    var exrTile: Int?
     @Flag(help: "Overwrite an existing output (never an input).") var force = false
     @Option(name: .customLong("max-megapixels"), help: ArgumentHelp("The largest input or output image, in millions of pixels (checked from the header before anything is allocated).", valueName: "N"))
     var maxMegapixels: Int = 268
@@ -60,7 +62,7 @@ func makeRequest(common: CommonOptions, out: OutputOptions? = nil, network: Netw
     if let out {
         r.depth = out.depth; r.compression = out.compression; r.jpegQuality = out.quality; r.overwrite = out.force
         r.maxMegapixels = out.maxMegapixels
-        r.part = out.part; r.layer = out.layer
+        r.part = out.part; r.layer = out.layer; r.exrTile = out.exrTile
     }
     if let network {
         r.tile = network.tile; r.maxMemoryMB = network.maxMemory

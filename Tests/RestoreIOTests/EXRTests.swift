@@ -102,7 +102,9 @@ final class EXRTests: XCTestCase {
             let source = try ImageFiles.read(path: exr(name + ".exr"))
             for c in [EXRCompression.zip, .piz, .pxr24, .none, .zips] {
                 let path = dir + "/\(name)_\(c).exr"
-                try ImageFiles.write(source, to: path, options: EncodeOptions(depth: OutputDepth.keeping(source.metadata.sampleFormat), exrCompression: c))
+                var options = EncodeOptions(depth: OutputDepth.keeping(source.metadata.sampleFormat), exrCompression: c)
+                if c == .piz || c == .none { options.exrTile = 16 }  // tiled output too
+                try ImageFiles.write(source, to: path, options: options)
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: "/usr/bin/oiiotool")
                 // PXR24 rounds float to 24 bits (lossless for half).

@@ -21,6 +21,7 @@ public enum Pipeline {
         if let t = request.tile { try check(tiles.contains(t), "--tile must be from \(tiles.lowerBound) to \(tiles.upperBound) pixels, got \(t)") }
         try check(memoryMB.contains(request.maxMemoryMB),
                   "--max-memory must be from \(memoryMB.lowerBound) to \(memoryMB.upperBound) MB, got \(request.maxMemoryMB)")
+        if let t = request.exrTile { try check((16...4096).contains(t), "--exr-tile must be from 16 to 4096, got \(t)") }
         try check(jpegQualities.contains(request.jpegQuality), "--quality must be from 1 to 100, got \(request.jpegQuality)")
         if let part = request.part { try check((0...4095).contains(part), "--part must be from 0 to 4095, got \(part)") }
         if let layer = request.layer { try check(!layer.isEmpty && layer.utf8.count <= 255, "--layer must be 1 to 255 bytes") }

@@ -247,6 +247,7 @@ public final class Plan: Sendable {
                 throw OptionError(path: output, "OpenEXR has no \(c.rawValue) compression (it takes \(EXRCompression.allCases.filter(\.writable).map(\.description).joined(separator: ", ")))")
             }
             enc.exrCompression = e
+            enc.exrTile = request.exrTile
         default:
             break  // PNG (zlib), JPEG and DPX have no choice here
         }

@@ -1,3 +1,5 @@
+import RestoreColor
+
 /// Everything a caller asks of one pipeline: which stages (a preset adjusted by overrides, or
 /// explicit steps), the colour and output encoding, and how to execute. Plain values only:
 /// `Pipeline.plan` checks every one of them before any file is opened.
@@ -34,6 +36,8 @@ public struct Request: Sendable {
     public var compression: Compression = .deflate
     /// JPEG quality 1…100.
     public var jpegQuality = 95
+    /// OpenEXR outputs: square tiles of this many pixels (16…4096) instead of scanlines.
+    public var exrTile: Int?
     /// Replace an existing output (never an input).
     public var overwrite = false
     /// The largest image, in millions of pixels (1…4096), read or written: checked from the
@@ -56,6 +60,9 @@ public struct Request: Sendable {
     public var progress: (@Sendable (ProgressEvent) -> Void)?
 
     public init() {}
+
+    /// The built-in colour space names `outputProfile`, `assumeProfile` and LUT steps take.
+    public static var builtInSpaces: [String] { NamedSpace.allCases.map(\.rawValue) }
 }
 
 /// How far a stage has got on one image.

@@ -20,7 +20,7 @@ import Glibc
 ///   applies: Rec.709 primaries, D65, linear.
 /// - String attributes (owner, comments, capDate, …) pass through `metadata.attributes`.
 ///
-/// Write: one scanline part, half or float, none/RLE/ZIPS/ZIP/PIZ/PXR24/B44/B44A, chunks
+/// Write: one part, scanline or tiled (`EncodeOptions.exrTile`), half or float, none/RLE/ZIPS/ZIP/PIZ/PXR24/B44/B44A, chunks
 /// compressed in parallel and written in order.
 enum EXRCodec: Sendable {
     /// The part and channels chosen from a file.
@@ -245,6 +245,9 @@ enum EXRCodec: Sendable {
                 p.pixel_type = options.depth == .float16 ? 1 : 2
                 p.compression = comp.rawValue
                 p.zip_level = -1
+                if let t = options.exrTile {
+                    p.tiled = 1; p.tile_w = UInt32(clamping: t); p.tile_h = UInt32(clamping: t)
+                }
                 p.pixel_aspect = 1
                 if let c = image.metadata.colorHints?.chromaticities, c.count == 8 {
                     p.has_chromaticities = 1
