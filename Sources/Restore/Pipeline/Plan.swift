@@ -91,7 +91,7 @@ public final class Plan: Sendable {
         report.warnings += warnings
         try process(&image, source: source, settings: settings, report: &report, format: format)
 
-        try tagColour(&image, source: source, format: format, sourceWarnings: warnings, report: &report)
+        tagColour(&image, source: source, format: format, sourceWarnings: warnings, report: &report)
         try cancellation.check()
 
         try ImageFiles.write(image, to: output, format: format, options: enc, overwrite: request.overwrite)
@@ -111,7 +111,7 @@ public final class Plan: Sendable {
     ///   encoding, which is warned about).
     /// - DPX: the written space's name, for its transfer characteristic.
     func tagColour(_ image: inout Image, source: ColorProfile, format: ImageFormat, sourceWarnings: [String],
-                   report: inout ItemReport) throws {
+                   report: inout ItemReport) {
         let written = outputProfile(source: source, format: format)
         let md = image.metadata
         image.metadata.iccProfile = nil
