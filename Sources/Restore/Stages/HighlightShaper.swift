@@ -1,36 +1,33 @@
-/// How images outside 0…1 in the network's encoding (scene-linear OpenEXR and float TIFF
-/// highlights, out-of-gamut negatives after a conversion) pass through networks trained on
-/// display-referred 0…1, and come back.
+/// How scene-linear images (values above 1 in the network's encoding: OpenEXR, float TIFF)
+/// pass through networks trained on display-referred 0…1, and come back.
 ///
-/// An image whose finite values all lie within 0…1 passes unchanged. Otherwise the whole frame
-/// is mapped affinely onto 0…1, `y = (x − lo) / (hi − lo)` with `lo = min(0, minimum)` and
-/// `hi = max(1, maximum)`, and mapped back afterwards: an exposure change (and, with
-/// negatives, a small lift of black) that the networks tolerate, so their errors stay
-/// relative to the signal. A denoiser's noise level is divided by the same `hi − lo`.
-/// Nothing is clipped: values come back in lo…hi.
+/// An image whose finite values stay at or below 1 passes unchanged. Otherwise the whole frame
+/// is divided by its peak (an exposure change the networks tolerate, so their errors stay
+/// relative to the signal; a denoiser's noise level is divided with it) and multiplied back
+/// afterwards. Negative values never enter a network: `Model.run` takes them out before and
+/// adds them back after (resampled with the image on upscales), so out-of-gamut colour
+/// survives; noise below black is therefore returned as it was. Nothing is clipped.
 ///
-/// Rejected alternatives: a C¹ log knee compressing only the highlights (measured on
-/// `SceneLinearTests`' gradient to 6.0: its steep inverse multiplied the network's small
-/// changes near 1 by up to 33, 6.6–24% error at 6.0, against 0.6–1.2% here); and passing
-/// negatives around the network, which would return the noise below black undenoised.
+/// Rejected, as measured: a C¹ log knee compressing only the highlights (on `SceneLinearTests`'
+/// gradient to 6.0 its steep inverse multiplied the network's small changes near 1 by up to 33:
+/// 6.6–24% error at 6.0, against 0.6–1.2% here); and an affine map that also lifted the
+/// negatives into 0…1 (an Adobe RGB photo in sRGB reaches −4.2, so the network saw the frame
+/// squeezed into 0.79…1 and an upscaler brightened it by 17%, `PipelineTests`).
 struct HighlightShaper: Sendable {
-    let lo: Float
-    let hi: Float
-    var range: Float { hi - lo }
+    /// The image's maximum, 1 < peak ≤ 65504.
+    let peak: Float
 
-    /// Nil when every finite value is within 0…1 (the network sees the image as it is).
+    /// Nil when every finite value is at most 1.
     init?(samples: UnsafeBufferPointer<Float>) {
-        var mn: Float = 0, mx: Float = 1
-        for v in samples where v.isFinite {
-            if v < mn { mn = v } else if v > mx { mx = v }
-        }
-        guard mn < 0 || mx > 1 else { return nil }
-        lo = Swift.max(mn, -65504); hi = Swift.min(mx, 65504)
+        var m: Float = 1
+        for v in samples where v > m && v.isFinite { m = v }
+        guard m > 1 else { return nil }
+        peak = Swift.min(m, 65504)
     }
 
-    /// Into the network's range 0…1 (NaN reads as 0 before this).
-    @inline(__always) func forward(_ x: Float) -> Float { (Swift.min(Swift.max(x, lo), hi) - lo) / range }
+    /// Into the network's range 0…1 (negatives and NaN are taken out before this).
+    @inline(__always) func forward(_ x: Float) -> Float { Swift.min(Swift.max(x, 0), peak) / peak }
 
     /// Back from the network's 0…1 (clipped first) to the image's range.
-    @inline(__always) func inverse(_ y: Float) -> Float { Swift.min(Swift.max(y, 0), 1) * range + lo }
+    @inline(__always) func inverse(_ y: Float) -> Float { Swift.min(Swift.max(y, 0), 1) * peak }
 }

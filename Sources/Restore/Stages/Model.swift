@@ -99,8 +99,8 @@ final class Model: @unchecked Sendable {
     /// Runs the network on `image` (already in the network's encoding, 1 or 3 colour
     /// channels), with `extraPlanes` appended as constant planes, and resamples the result to
     /// `scale` when given (Lanczos-3, as Real-ESRGAN's `--outscale`). Networks see 0…1: images
-    /// with values outside it go through `HighlightShaper` (mapped onto 0…1 with the extra
-    /// planes, and back), NaN reads as 0; the output is clipped to the network's 0…1 before
+    /// with values above 1 go through `HighlightShaper` (divided by their peak with the extra
+    /// planes, and back), negatives go around the network, NaN reads as 0; the output is clipped to the network's 0…1 before
     /// the shaper's inverse; alpha is resized on its own with Lanczos-3;
     /// the metadata is kept, its resolution scaled so the physical size stays the same.
     func run(on image: inout Image, extraPlanes: [Float] = [], scale: Int?, label: String, context: StageContext) throws {
@@ -127,11 +127,13 @@ final class Model: @unchecked Sendable {
             data = []; data.reserveCapacity(colorIn * n)
             for _ in 0..<colorIn { data += image.samples[0..<n] }
         }
-        // Values outside 0…1 (scene-linear, out of gamut) through the shaper and back.
+        // Scene-linear frames through the shaper and back; negatives around the network.
         let shaper = data.withUnsafeBufferPointer { HighlightShaper(samples: $0) }
+        var negatives: [Float]? = nil
+        if data.contains(where: { $0 < 0 }) { negatives = data.map { Swift.min($0, 0) } }
         for i in data.indices {
-            let v = data[i].isNaN ? 0 : data[i]  // NaN → 0
-            data[i] = shaper.map { $0.forward(v) } ?? Swift.min(Swift.max(v, 0), 1)
+            let v = data[i].isNaN ? 0 : Swift.max(data[i], 0)  // NaN → 0; negatives are in `negatives`
+            data[i] = shaper.map { $0.forward(v) } ?? Swift.min(v, 1)
         }
         var tiling = TilingOptions()
         tiling.tile = context.tile
@@ -140,7 +142,7 @@ final class Model: @unchecked Sendable {
         tiling.cancellation = context.cancellation
         let input = Tensor(c: colorIn, h: height, w: width, data: data)
         data = []
-        let planes = shaper.map { s in extraPlanes.map { $0 / s.range } } ?? extraPlanes  // a noise level scales with the image
+        let planes = shaper.map { s in extraPlanes.map { $0 / s.peak } } ?? extraPlanes  // a noise level scales with the image
         var result = try withIdleCopy { try $0.run(input, extraPlanes: planes, options: tiling, progress: context.progress) }
         for i in result.data.indices {
             let v = result.data[i].isNaN ? 0 : Swift.min(Swift.max(result.data[i], 0), 1)
@@ -154,7 +156,14 @@ final class Model: @unchecked Sendable {
         result.data = []  // one owner, so appending alpha below does not copy the frame
         if rw != ow || rh != oh {
             color = Resample.lanczos3(color, planes: colorIn, width: rw, height: rh, newWidth: ow, newHeight: oh,
-                                      clampRange: shaper.map { $0.lo...$0.hi } ?? 0...1, threads: context.threads)
+                                      clampRange: 0...(shaper?.peak ?? 1), threads: context.threads)
+        }
+        if var negatives {
+            if (ow, oh) != (width, height) {
+                negatives = Resample.lanczos3(negatives, planes: colorIn, width: width, height: height, newWidth: ow, newHeight: oh,
+                                              clampRange: -Float.greatestFiniteMagnitude...0, threads: context.threads)
+            }
+            for i in color.indices { color[i] += negatives[i] }
         }
         if channels == 1 && colorIn == 3 {  // the network saw three equal channels: their mean
             let m = ow * oh
