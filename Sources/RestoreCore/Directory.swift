@@ -9,8 +9,12 @@ public enum Directory {
         guard let dir = opendir(path.isEmpty ? "/" : path) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []
+        // `d_name` is read in place: a record is only as long as its name (`d_reclen`), so
+        // copying the whole `dirent` (`entry.pointee`) reads past the last one (AddressSanitizer
+        // found it: heap-buffer-overflow in the batch's stale-temporary sweep).
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             if name != "." && name != ".." { names.append(name) }
         }
         return names
