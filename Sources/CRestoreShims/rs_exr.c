@@ -104,6 +104,14 @@ int rs_exr_part_info(rs_exr_reader *r, int part, rs_exr_part *o, char *err, size
     }
     o->pixel_aspect = 1;
     exr_get_pixel_aspect_ratio(r->ctx, part, &o->pixel_aspect);
+    exr_attr_timecode_t tc;
+    if (exr_attr_get_timecode(r->ctx, part, "timeCode", &tc) == EXR_ERR_SUCCESS) {
+        o->has_timecode = 1; o->timecode = tc.time_and_flags; o->timecode_user = tc.user_data;
+    }
+    exr_attr_rational_t fps;
+    if (exr_attr_get_rational(r->ctx, part, "framesPerSecond", &fps) == EXR_ERR_SUCCESS && fps.denom != 0) {
+        o->has_fps = 1; o->fps_num = fps.num; o->fps_den = fps.denom;
+    }
     if (st == EXR_STORAGE_SCANLINE) {
         int32_t lines = 0;
         if ((rv = exr_get_scanlines_per_chunk(r->ctx, part, &lines)) != EXR_ERR_SUCCESS || lines <= 0)
@@ -265,6 +273,14 @@ int rs_exr_writer_begin(const char *path, const rs_exr_write_params *p, rs_exr_w
         const float *v = p->chromaticities;
         exr_attr_chromaticities_t chr = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
         if ((rv = exr_attr_set_chromaticities(w->ctx, part, "chromaticities", &chr)) != EXR_ERR_SUCCESS) goto bad;
+    }
+    if (p->has_timecode) {
+        exr_attr_timecode_t tc = {p->timecode, p->timecode_user};
+        if ((rv = exr_attr_set_timecode(w->ctx, part, "timeCode", &tc)) != EXR_ERR_SUCCESS) goto bad;
+    }
+    if (p->has_fps && p->fps_den != 0) {
+        exr_attr_rational_t fps = {p->fps_num, p->fps_den};
+        if ((rv = exr_attr_set_rational(w->ctx, part, "framesPerSecond", &fps)) != EXR_ERR_SUCCESS) goto bad;
     }
     for (int i = 0; i < p->string_attrs; i++) {
         if ((rv = exr_attr_set_string(w->ctx, part, p->attr_names[i], p->attr_values[i])) != EXR_ERR_SUCCESS) goto bad;

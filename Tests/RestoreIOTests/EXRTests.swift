@@ -71,7 +71,7 @@ final class EXRTests: XCTestCase {
         for name in ["rgba_half_zip.exr", "half_zip.exr"] {
         var source = try ImageFiles.read(path: exr(name))
         source.metadata.window = PixelWindow(x: -3, y: 11, display: [0, 0, 99, 99])
-        source.metadata.attributes = ["owner": "restore tests"]
+        source.metadata.attributes = ["owner": "restore tests", "timeCode": "01:02:03:04", "framesPerSecond": "24000/1001"]
         for c in EXRCompression.allCases where c.writable {
             for depth in [OutputDepth.float16, .float32] {
                 let path = dir + "/\(name)_\(c)_\(depth).exr"
@@ -79,6 +79,8 @@ final class EXRTests: XCTestCase {
                 let back = try ImageFiles.read(path: path)
                 XCTAssertEqual(back.metadata.window, source.metadata.window, "\(c)")
                 XCTAssertEqual(back.metadata.attributes["owner"], "restore tests", "\(c)")
+                XCTAssertEqual(back.metadata.attributes["timeCode"], "01:02:03:04", "\(c)")
+                XCTAssertEqual(back.metadata.attributes["framesPerSecond"], "24000/1001", "\(c)")
                 if (c == .b44 || c == .b44a) && depth == .float16 {
                     // Lossy: B44 quantises 4×4 blocks of half (measured: ≤ 6% relative on RGB); with associated
                     // alpha the error is divided by alpha again on read.
@@ -91,6 +93,30 @@ final class EXRTests: XCTestCase {
             }
         }
         }
+    }
+
+    /// A DPX time code and frame rate become OpenEXR's `timeCode` and `framesPerSecond`, and
+    /// oiiotool reads the time code back.
+    func testTimeCodeCrossesFormats() throws {
+        let dir = Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var image = try ImageFiles.read(path: exr("half_zip.exr"))
+        image.metadata.attributes = ["dpx:timecode": "10:20:30:12", "dpx:frameRate": "23.976"]
+        let path = dir + "/tc.exr"
+        try ImageFiles.write(image, to: path, options: EncodeOptions(depth: .float16))
+        let back = try ImageFiles.read(path: path)
+        XCTAssertEqual(back.metadata.attributes["timeCode"], "10:20:30:12")
+        XCTAssertEqual(back.metadata.attributes["framesPerSecond"], "24000/1001")
+        XCTAssertNil(back.metadata.attributes["dpx:timecode"], "DPX fields are not written as EXR strings")
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/oiiotool") else { throw XCTSkip("no oiiotool") }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/oiiotool")
+        p.arguments = ["--info", "-v", path]
+        let out = Pipe(); p.standardOutput = out; p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertTrue(text.contains("smpte:TimeCode: 10:20:30:12"), text)
     }
 
     /// Our files read back in oiiotool with the values we wrote (skipped without oiiotool).

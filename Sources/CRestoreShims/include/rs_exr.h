@@ -24,6 +24,8 @@ typedef struct {
     float chromaticities[8]; ///< red x y, green x y, blue x y, white x y
     float pixel_aspect;
     int32_t chunks;          ///< chunks (scanline blocks, or level-0 tiles) to decode
+    int has_timecode; uint32_t timecode, timecode_user;  ///< `timeCode` (SMPTE 12M packing)
+    int has_fps; int32_t fps_num; uint32_t fps_den;      ///< `framesPerSecond`
 } rs_exr_part;
 
 int rs_exr_open(const char *path, rs_exr_reader **out, char *err, size_t errlen);
@@ -59,6 +61,8 @@ typedef struct {
     int tiled; uint32_t tile_w, tile_h;
     int has_chromaticities; float chromaticities[8];
     float pixel_aspect;
+    int has_timecode; uint32_t timecode, timecode_user;
+    int has_fps; int32_t fps_num; uint32_t fps_den;
     /// String attributes to pass through (name, value pairs).
     int string_attrs; const char *const *attr_names; const char *const *attr_values;
 } rs_exr_write_params;

@@ -163,6 +163,12 @@ enum DPXCodec: Sendable {
         h.colorimetric = h.transfer
         h.xOffset = max(0, image.metadata.window?.x ?? 0); h.yOffset = max(0, image.metadata.window?.y ?? 0)
         h.fields = image.metadata.attributes.filter { $0.key.hasPrefix("dpx:") }
+        // An OpenEXR source's time code and rate, where the DPX fields are not set.
+        if h.fields["dpx:timecode"] == nil, let tc = image.metadata.attributes["timeCode"] { h.fields["dpx:timecode"] = tc }
+        if h.fields["dpx:frameRate"] == nil, let r = image.metadata.attributes["framesPerSecond"] {
+            let p = r.split(separator: "/").compactMap { Double($0) }
+            if p.count == 2, p[1] > 0 { h.fields["dpx:frameRate"] = String(Float(p[0] / p[1])) }
+        }
         h.fields["dpx:creator"] = "restore"
         h.dataOffset = DPXHeader.size; h.elementOffset = DPXHeader.size
         let stride = lineBytes(h, channels: ch)

@@ -18,7 +18,9 @@ import Glibc
 ///   `metadata.window` and written back (scaled by upscales).
 /// - `chromaticities` becomes linear-light colour hints (gamma 1); absent, the EXR convention
 ///   applies: Rec.709 primaries, D65, linear.
-/// - String attributes (owner, comments, capDate, …) pass through `metadata.attributes`.
+/// - String attributes (owner, comments, capDate, …), `timeCode` ("HH:MM:SS:FF") and
+///   `framesPerSecond` ("24000/1001") pass through `metadata.attributes`; a DPX source's
+///   `dpx:timecode` and `dpx:frameRate` fill them when absent.
 ///
 /// Write: one part, scanline or tiled (`EncodeOptions.exrTile`), half or float, none/RLE/ZIPS/ZIP/PIZ/PXR24/B44/B44A, chunks
 /// compressed in parallel and written in order.
@@ -171,6 +173,8 @@ enum EXRCodec: Sendable {
                                layout: s.notes)
         md.window = PixelWindow(x: Int(d.0), y: Int(d.1), display: d == dp ? nil : [Int(dp.0), Int(dp.1), Int(dp.2), Int(dp.3)])
         md.attributes = stringAttributes(r, part: s.part)
+        if s.info.has_timecode != 0 { md.attributes["timeCode"] = Self.timecode(s.info.timecode) }
+        if s.info.has_fps != 0 { md.attributes["framesPerSecond"] = "\(s.info.fps_num)/\(s.info.fps_den)" }
         let failure = FirstError()
         let chunks = Int(s.info.chunks)
         var image = Image(width: s.width, height: s.height, colorChannels: s.colorChannels, hasAlpha: s.hasAlpha, metadata: md) { buf in
@@ -228,7 +232,11 @@ enum EXRCodec: Sendable {
             }
         }
         let names = cc == 1 ? (image.hasAlpha ? ["Y", "A"] : ["Y"]) : (image.hasAlpha ? ["R", "G", "B", "A"] : ["R", "G", "B"])
-        let attrs = image.metadata.attributes.sorted { $0.key < $1.key }
+        var all = image.metadata.attributes
+        let timecode = (all.removeValue(forKey: "timeCode") ?? all["dpx:timecode"]).flatMap(Self.packedTimecode)
+        let fps = all.removeValue(forKey: "framesPerSecond").flatMap(Self.rational)
+            ?? all["dpx:frameRate"].flatMap(Float.init).flatMap { Self.rational(String($0)) }
+        let attrs = all.filter { !$0.key.hasPrefix("dpx:") }.sorted { $0.key < $1.key }
         var err = [CChar](repeating: 0, count: 512)
         try image.samples.withUnsafeBufferPointer { (samples) throws(EncodeError) in
             try premultiplied.withUnsafeBufferPointer { (pre) throws(EncodeError) in
@@ -249,6 +257,8 @@ enum EXRCodec: Sendable {
                     p.tiled = 1; p.tile_w = UInt32(clamping: t); p.tile_h = UInt32(clamping: t)
                 }
                 p.pixel_aspect = 1
+                if let timecode { p.has_timecode = 1; p.timecode = timecode }
+                if let fps { p.has_fps = 1; p.fps_num = fps.0; p.fps_den = fps.1 }
                 if let c = image.metadata.colorHints?.chromaticities, c.count == 8 {
                     p.has_chromaticities = 1
                     p.chromaticities = (Float(c[2]), Float(c[3]), Float(c[4]), Float(c[5]), Float(c[6]), Float(c[7]), Float(c[0]), Float(c[1]))
@@ -295,6 +305,33 @@ enum EXRCodec: Sendable {
                 }
             }
         }
+    }
+
+    /// OpenEXR's `timeCode` (SMPTE 12M: BCD frames, seconds, minutes, hours in the low 6, 7, 7 and
+    /// 6 bits of each byte; the flags are dropped) as "HH:MM:SS:FF".
+    static func timecode(_ v: UInt32) -> String {
+        func two(_ byte: UInt32, _ tensBits: UInt32) -> String {
+            let units = byte & 0xF, tens = (byte >> 4) & ((1 << tensBits) - 1)
+            return String(tens) + String(units)
+        }
+        return [two(v >> 24, 2), two(v >> 16, 3), two(v >> 8, 3), two(v, 2)].joined(separator: ":")
+    }
+
+    /// "HH:MM:SS:FF" (also a DPX time code) → SMPTE 12M packing, nil when malformed.
+    static func packedTimecode(_ s: String) -> UInt32? {
+        let parts = s.split(separator: ":").compactMap { UInt32($0) }
+        guard parts.count == 4, parts[0] < 40, parts[1] < 60, parts[2] < 60, parts[3] < 40 else { return nil }
+        return parts.reduce(0) { ($0 << 8) | ($1 / 10) << 4 | $1 % 10 }
+    }
+
+    /// "24/1", "24000/1001" or "23.976" → (numerator, denominator).
+    static func rational(_ s: String) -> (Int32, UInt32)? {
+        let p = s.split(separator: "/")
+        if p.count == 2, let n = Int32(p[0]), let d = UInt32(p[1]), d > 0 { return (n, d) }
+        guard let f = Double(s), f.isFinite, f > 0, f < 1e6 else { return nil }
+        if f == f.rounded() { return (Int32(f), 1) }
+        if abs(f * 1001 / 1000 - (f * 1001 / 1000).rounded()) < 1e-3, f != f.rounded() { return (Int32((f * 1001 / 1000).rounded() * 1000), 1001) }
+        return (Int32((f * 1000).rounded()), 1000)
     }
 
     /// A C message buffer as text.
