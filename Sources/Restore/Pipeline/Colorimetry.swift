@@ -26,6 +26,8 @@ public enum Colorimetry {
         if let hints = image.metadata.colorHints, let p = ColorProfile.fromHints(hints) {
             if image.colorChannels == 3 { return (p, warnings) }
             if hints.srgbIntent != nil, let g = p.grayCompanion { return (g, warnings) }
+            // Linear light (OpenEXR's Y): linear gray, whatever the primaries.
+            if hints.gamma == 1, let g = ColorProfile.named(.linearSRGB).grayCompanion { return (g, warnings) }
         }
         let base = assumed ?? ColorProfile.named(.srgb)
         return (fitting(base, channels: image.colorChannels), warnings)
