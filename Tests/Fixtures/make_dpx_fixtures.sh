@@ -30,5 +30,6 @@ oiiotool codes16.png -d uint12 -o oiio_12.dpx
 oiiotool codes16.png -d uint16 -o oiio_16.dpx
 oiiotool codes16.png --ch R,G,B,A=1.0 -d uint10 -o oiio_10_rgba.dpx
 oiiotool codes16.png -d uint8 -o oiio_8.dpx
+oiiotool codes16.png --ch R -d uint10 -o oiio_10_luma.dpx   # one component: descriptor 1, packed
 rm -f ./*.raw codes16.png
 ls -la

@@ -107,7 +107,7 @@ final class SceneLinearTests: XCTestCase {
         r = try CLITests.run(["convert", exr + "parts.exr", dir + "/p9.exr", "--part", "9"])
         XCTAssertEqual(r.code, 3, r.stderr)
         XCTAssertTrue(r.stderr.contains("0…1"), r.stderr)
-        // A gray (Y) EXR is linear gray: EXR → EXR changes nothing (main read it as sRGB gray).
+        // A gray (Y) EXR is linear gray: EXR → EXR changes nothing (it was first read as sRGB gray).
         r = try CLITests.run(["convert", exr + "y_half_piz.exr", dir + "/y.exr"])
         XCTAssertEqual(r.code, 0, r.stderr)
         XCTAssertSamplesEqual(try ImageFiles.read(path: dir + "/y.exr").samples, try ImageFiles.read(path: exr + "y_half_piz.exr").samples, "Y")

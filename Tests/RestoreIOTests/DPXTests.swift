@@ -42,6 +42,11 @@ final class DPXTests: XCTestCase {
                 XCTAssertLessThanOrEqual(abs(Double(got[c][i]) - want), 1, "\(name) pixel \(i) channel \(c)")
             } }
         }
+        // oiiotool writes one component as descriptor 1 (red), packed bit-continuously.
+        let luma = try ImageFiles.read(path: dpx("oiio_10_luma.dpx"))
+        XCTAssertEqual(luma.colorChannels, 1)
+        XCTAssertEqual(codes(Image(width: 1024, height: 1, colorChannels: 3, hasAlpha: false, samples: luma.samples + luma.samples + luma.samples), bits: 10)[0],
+                       (0..<1024).map { code($0, 0) }, "luma codes")
         XCTAssertEqual(try ImageFiles.read(path: dpx("ffmpeg_10_le.dpx")).metadata.spaceName, "linear-srgb",
                        "FFmpeg marks its DPX linear (transfer 2)")
     }
@@ -90,6 +95,16 @@ final class DPXTests: XCTestCase {
             let plane = { (p: Int) in (0..<1024).map { Int(b[2 * (p * 1024 + $0)]) | Int(b[2 * (p * 1024 + $0) + 1]) << 8 } }
             XCTAssertEqual(plane(2), (0..<1024).map { code($0, 0) }, "R as FFmpeg decodes it")
             XCTAssertEqual(plane(0), (0..<1024).map { code($0, 1) }, "G as FFmpeg decodes it")
+            // Luma, 64 samples a line (the last word of each holds one): FFmpeg reads every code.
+            let luma = try ImageFiles.read(path: dpx("oiio_10_luma.dpx"))
+            let lumaOut = dir + "/luma.dpx", lumaRaw = dir + "/luma.raw"
+            try ImageFiles.write(luma, to: lumaOut, options: EncodeOptions(depth: .uint10))
+            let (s2, t2) = try tool("/usr/bin/ffmpeg", ["-loglevel", "error", "-i", lumaOut, "-f", "rawvideo", "-pix_fmt", "gray10le", lumaRaw])
+            XCTAssertEqual(s2, 0, t2)
+            let g = try Fixtures.bytes(lumaRaw)
+            var decoded: [Int] = []
+            for i in 0..<1024 { decoded.append(Int(g[2 * i]) | Int(g[2 * i + 1]) << 8) }
+            XCTAssertEqual(decoded, (0..<1024).map { code($0, 0) }, "luma as FFmpeg decodes it")
             ran += 1
         }
         if ran == 0 { throw XCTSkip("neither oiiotool nor ffmpeg") }

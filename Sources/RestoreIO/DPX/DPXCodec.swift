@@ -5,7 +5,8 @@ import Glibc
 
 /// DPX (SMPTE 268M), written in Swift: there is no DPX library in Debian.
 ///
-/// Read: the first image element; RGB (descriptor 50), RGBA (51) and luma (6); 8, 10, 12 and 16
+/// Read: the first image element; RGB (descriptor 50), RGBA (51), luma (6) and a single
+/// component (1–4, as oiiotool writes gray) as gray; 8, 10, 12 and 16
 /// bits; 10- and 12-bit filled by method A (padding in the low bits, as FFmpeg and most
 /// scanners write) or method B, or packed bit-continuous into 32-bit words (oiiotool's 12-bit); both byte orders; uncompressed
 /// only (RLE is refused). Lines start on 32-bit boundaries. Code values map to 0…1 by
@@ -23,7 +24,7 @@ enum DPXCodec: Sendable {
         func bad(_ r: DecodeError.Reason, _ s: String) -> DecodeError { DecodeError(path: path, format: "dpx", reason: r, detail: s) }
         var h: DPXHeader
         do { h = try DPXHeader(bytes: bytes) } catch { var e = error; e.path = path; throw e }
-        guard let ch = h.channels else { throw bad(.unsupported, "image descriptor \(h.descriptor); restore reads RGB (50), RGBA (51) and luma (6)") }
+        guard let ch = h.channels else { throw bad(.unsupported, "image descriptor \(h.descriptor); restore reads RGB (50), RGBA (51), luma (6) and single components (1–4)") }
         guard [8, 10, 12, 16].contains(h.bitDepth) else { throw bad(.unsupported, "\(h.bitDepth)-bit samples; restore reads 8, 10, 12 and 16") }
         guard h.encoding == 0 else { throw bad(.unsupported, "run-length encoded; restore reads uncompressed DPX") }
         guard h.packing <= 2 else { throw bad(.unsupported, "packing \(h.packing) of \(h.bitDepth)-bit samples") }
@@ -58,6 +59,16 @@ enum DPXCodec: Sendable {
         case .success(let b): return b
         case .failure(let f): throw DecodeError(path: path, format: "dpx", reason: .unreadable, detail: f.reason)
         }
+    }
+
+    /// Where sample `sample` of a line sits in its 32-bit word (10-bit, filled). Colour
+    /// images put the first sample in the top bits (R in 31…22 for method A); single-component
+    /// (luma) images put it in the bottom, as FFmpeg and OpenImageIO read and write them.
+    @inline(__always)
+    static func shift10(sample: Int, packing: Int, channels: Int) -> UInt32 {
+        let k = sample % 3
+        let pad = packing == 1 ? 2 : 0
+        return UInt32(channels == 1 ? pad + 10 * k : pad + 10 * (2 - k))
     }
 
     static func spaceName(transfer: Int) -> String? {
@@ -139,8 +150,7 @@ enum DPXCodec: Sendable {
                                 case (12, 1): code = UInt32(half(s) >> 4)
                                 case (12, _): code = UInt32(half(s) & 0xFFF)
                                 default:  // 10-bit filled: three samples per word
-                                    let shift = UInt32(packing == 1 ? 22 - 10 * (s % 3) : 20 - 10 * (s % 3))
-                                    code = (word(s / 3) >> shift) & 0x3FF
+                                    code = (word(s / 3) >> Self.shift10(sample: s, packing: packing, channels: ch)) & 0x3FF
                                 }
                                 dst.base[c * n + y * w + x] = Float(code) * scale
                             }
@@ -194,7 +204,8 @@ enum DPXCodec: Sendable {
                                 case 10:
                                     let at = 4 * (i / 3)
                                     let old = UInt32(bigEndian: line.loadUnaligned(fromByteOffset: at, as: UInt32.self))
-                                    line.storeBytes(of: (old | code << UInt32(22 - 10 * (i % 3))).bigEndian, toByteOffset: at, as: UInt32.self)
+                                    let shift = Self.shift10(sample: i, packing: 1, channels: ch)
+                                    line.storeBytes(of: (old | code << shift).bigEndian, toByteOffset: at, as: UInt32.self)
                                 case 12: line.storeBytes(of: UInt16(code << 4).bigEndian, toByteOffset: 2 * i, as: UInt16.self)
                                 default: line.storeBytes(of: UInt16(code).bigEndian, toByteOffset: 2 * i, as: UInt16.self)
                                 }

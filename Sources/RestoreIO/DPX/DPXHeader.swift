@@ -7,7 +7,7 @@ struct DPXHeader {
     var bigEndian = true
     var dataOffset = 2048
     var width = 0, height = 0
-    /// 50 RGB, 51 RGBA, 6 luma.
+    /// 50 RGB, 51 RGBA, 6 luma; 1–4 (a single R, G, B or A component) read as gray.
     var descriptor = 50
     /// 0 user-defined, 1 printing density, 2 linear, 3 logarithmic, 5 SMPTE 274M, 6 BT.709, …
     var transfer = 0
@@ -26,7 +26,7 @@ struct DPXHeader {
 
     /// Channels of the descriptor (nil: not one restore reads).
     var channels: Int? {
-        switch descriptor { case 50: return 3; case 51: return 4; case 6: return 1; default: return nil }
+        switch descriptor { case 50: return 3; case 51: return 4; case 1, 2, 3, 4, 6: return 1; default: return nil }
     }
 
     // Text fields: (name, offset, length).
