@@ -92,6 +92,9 @@ public final class Plan: Sendable {
         try process(&image, source: source, settings: settings, report: &report, format: format)
 
         tagColour(&image, source: source, format: format, sourceWarnings: warnings, report: &report)
+        if depth == .uint8 && outputProfile(source: source, format: format).isLinear {
+            report.warnings.append("8-bit linear light bands in the shadows; add --to srgb (or write 16-bit)")
+        }
         try cancellation.check()
 
         try ImageFiles.write(image, to: output, format: format, options: enc, overwrite: request.overwrite)
