@@ -153,8 +153,9 @@ public struct CDL: Sendable, Equatable {
     func evaluate(_ c: SIMD3<Float>) -> SIMD3<Float> {
         let clamps = style == .fwd || style == .rev
         func clamp(_ v: SIMD3<Float>) -> SIMD3<Float> { clamps ? v.clamped(lowerBound: .zero, upperBound: .one) : v }
+        func pow1(_ v: Float, _ e: Float) -> Float { v > 0 ? powf(v, e) : v }
         func pow3(_ v: SIMD3<Float>, _ e: SIMD3<Float>) -> SIMD3<Float> {
-            SIMD3((0..<3).map { v[$0] > 0 ? powf(v[$0], e[$0]) : v[$0] })
+            SIMD3(pow1(v.x, e.x), pow1(v.y, e.y), pow1(v.z, e.z))  // no array per pixel
         }
         func sat(_ v: SIMD3<Float>, _ s: Float) -> SIMD3<Float> {
             let l = (v * Self.luma).sum()
