@@ -186,6 +186,20 @@ public final class ColorProfile: @unchecked Sendable {
             return p
         }
 
+        private var linear: [NamedSpace: ColorProfile] = [:]
+
+        /// The linear-light profile on a built-in display space's primaries (made once).
+        func linearProfile(_ s: NamedSpace) -> ColorProfile? {
+            pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
+            if let p = linear[s] { return p }
+            let d = s.definition
+            let def = NamedSpace.Definition(white: d.white, primaries: d.primaries, curveType: 1, curve: [1],
+                                            description: "Linear " + d.description)
+            guard let p = try? Self.makeRGB(def, named: nil) else { return nil }
+            linear[s] = p
+            return p
+        }
+
         func grayProfile(_ s: NamedSpace) -> ColorProfile {
             pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
             if let p = gray[s] { return p }

@@ -56,10 +56,7 @@ extension ColorProfile {
             case .acescct, .acescc: return Self.named(.acescg)
             default:
                 if s.isSceneLog { return Self.named(.aces2065) }
-                let d = s.definition
-                let linear = NamedSpace.Definition(white: d.white, primaries: d.primaries, curveType: 1, curve: [1],
-                                                   description: "Linear " + d.description)
-                return try? BuiltIn.makeRGB(linear, named: nil)
+                return BuiltIn.shared.linearProfile(s)
             }
         }
         guard colorSpace == .rgb, cmsIsMatrixShaper(handle) != 0, let c = chromaticities else { return nil }
