@@ -91,8 +91,9 @@ public final class Plan: Sendable {
         report.warnings += warnings
         try process(&image, source: source, settings: settings, report: &report, format: format)
 
-        tagColour(&image, source: source, format: format, sourceWarnings: warnings, report: &report)
-        if depth == .uint8 && outputProfile(source: source, format: format).isLinear {
+        let written = outputProfile(source: source, format: format)
+        tagColour(&image, written: written, format: format, sourceWarnings: warnings, report: &report)
+        if depth == .uint8 && written.isLinear {
             report.warnings.append("8-bit linear light bands in the shadows; add --to srgb (or write 16-bit)")
         }
         try cancellation.check()
@@ -105,7 +106,8 @@ public final class Plan: Sendable {
         return report
     }
 
-    /// The output's colour metadata, decided once, as the format records colour.
+    /// The output's colour metadata for `written` (the output profile), decided once, as the
+    /// format records colour.
     /// - ICC formats: the target's profile; else the input's own profile (also when PNG chunks,
     ///   OpenEXR chromaticities or --assume-profile described it, since we write them as ICC);
     ///   an untagged sRGB input stays untagged; an unusable embedded profile is dropped (with
@@ -113,9 +115,8 @@ public final class Plan: Sendable {
     /// - OpenEXR: the written profile's chromaticities (linear light unless --to asked for an
     ///   encoding, which is warned about).
     /// - DPX: the written space's name, for its transfer characteristic.
-    func tagColour(_ image: inout Image, source: ColorProfile, format: ImageFormat, sourceWarnings: [String],
+    func tagColour(_ image: inout Image, written: ColorProfile, format: ImageFormat, sourceWarnings: [String],
                    report: inout ItemReport) {
-        let written = outputProfile(source: source, format: format)
         let md = image.metadata
         image.metadata.iccProfile = nil
         image.metadata.colorHints = nil

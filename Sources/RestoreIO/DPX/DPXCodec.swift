@@ -20,7 +20,8 @@ import Glibc
 enum DPXCodec: Sendable {
     static let maxFileBytes = 4 << 30
 
-    static func header(_ path: String, bytes: [UInt8], limits: DecodeLimits) throws(DecodeError) -> DPXHeader {
+    /// The header from the file's first bytes (`bytes`), checked against the file's size.
+    static func header(_ path: String, bytes: [UInt8], fileSize: Int, limits: DecodeLimits) throws(DecodeError) -> DPXHeader {
         func bad(_ r: DecodeError.Reason, _ s: String) -> DecodeError { DecodeError(path: path, format: "dpx", reason: r, detail: s) }
         var h: DPXHeader
         do { h = try DPXHeader(bytes: bytes) } catch { var e = error; e.path = path; throw e }
@@ -35,8 +36,8 @@ enum DPXCodec: Sendable {
         let stride = lineBytes(h, channels: ch)
         let start = h.elementOffset > 0 ? h.elementOffset : h.dataOffset
         let need = UInt64(start) + UInt64(stride) * UInt64(h.height)
-        guard start >= 1664, need <= UInt64(bytes.count) else {
-            throw bad(.corrupt, "the pixels need \(need) bytes from offset \(start), the file has \(bytes.count)")
+        guard start >= 1664, need <= UInt64(fileSize) else {
+            throw bad(.corrupt, "the pixels need \(need) bytes from offset \(start), the file has \(fileSize)")
         }
         return h
     }
@@ -101,8 +102,13 @@ enum DPXCodec: Sendable {
     }
 
     static func inspect(path: String, limits: DecodeLimits) throws(DecodeError) -> ImageInfo {
-        let b = try load(path)
-        let h = try header(path, bytes: b, limits: limits)
+        // The header alone (the read decodes the whole file).
+        let head = try ImageFiles.readHead(path: path, count: DPXHeader.size)
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw DecodeError(path: path, format: "dpx", reason: .unreadable, detail: String(cString: strerror(errno)))
+        }
+        let h = try header(path, bytes: head, fileSize: Int(st.st_size), limits: limits)
         let ch = h.channels!
         let md = metadata(h, channels: ch)
         return ImageInfo(format: .dpx, width: h.width, height: h.height, channels: ch, sampleFormat: md.sampleFormat,
@@ -112,7 +118,7 @@ enum DPXCodec: Sendable {
 
     static func read(path: String, limits: DecodeLimits, threads: Int) throws(DecodeError) -> Image {
         let bytes = try load(path)
-        let h = try header(path, bytes: bytes, limits: limits)
+        let h = try header(path, bytes: bytes, fileSize: bytes.count, limits: limits)
         let ch = h.channels!
         let stride = lineBytes(h, channels: ch)
         let start = h.elementOffset > 0 ? h.elementOffset : h.dataOffset

@@ -133,7 +133,7 @@ struct DPXHeader {
         ones(660..<664)
         put16(768, 0)  // orientation: left to right, top to bottom
         put16(770, 1)
-        put32(772, UInt32(width)); put32(776, UInt32(height))
+        put32(772, UInt32(clamping: width)); put32(776, UInt32(clamping: height))
         // Element 1.
         put32(780, 0)
         put32(784, 0); ones(788..<792)
@@ -142,7 +142,7 @@ struct DPXHeader {
         put16(804, packing); put16(806, 0)
         put32(808, UInt32(dataOffset)); put32(812, 0); put32(816, 0)
         for e in 1..<8 { ones(780 + 72 * e..<780 + 72 * e + 72) }  // unused elements
-        put32(1408, UInt32(xOffset)); put32(1412, UInt32(yOffset))
+        put32(1408, UInt32(clamping: xOffset)); put32(1412, UInt32(clamping: yOffset))
         ones(1416..<1432)
         ones(1620..<1636)
         for (name, o, n) in Self.text { if let v = fields[name] { text(o, n, v) } }
