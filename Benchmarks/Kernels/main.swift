@@ -149,12 +149,27 @@ func nnBenchmark() throws {
     }
 }
 
+/// The grading predictor alone (thumbnail of a 4K frame, then one prediction), median of --runs.
+/// Usage: restore-bench grade [Plugins/restore-grade/auto.safetensors]
+func gradeBenchmark() throws {
+    let path = args.first { $0.hasSuffix(".safetensors") } ?? "Plugins/restore-grade/auto.safetensors"
+    let predictor = try GradePredictor(path: path)
+    let (w, h) = (3840, 2160)
+    var seed: UInt64 = 1
+    let frame = (0..<(3 * w * h)).map { _ in seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Float(seed >> 40) / Float(1 << 24) }
+    var thumb: [Float] = []
+    let t1 = time(runs) { thumb = frame.withUnsafeBufferPointer { GradePredictor.thumbnail($0, width: w, height: h, channels: 3, side: predictor.thumbnailSide) } }
+    let t2 = time(runs) { _ = try! predictor.predict(thumb) }
+    print(String(format: "  grade predictor: %dx%d thumbnail of a %dx%d frame %.1f ms; prediction %.2f ms", predictor.thumbnailSide, predictor.thumbnailSide, w, h, t1 * 1000, t2 * 1000))
+}
+
 let which = args.first { !$0.hasPrefix("-") && Int($0) == nil } ?? "color"
 switch which {
 case "color": try colorBenchmark()
 case "lut": try lutBenchmark()
 case "nn": try nnBenchmark()
+case "grade": try gradeBenchmark()
 default:
-    print("unknown benchmark '\(which)'; available: color, lut, nn")
+    print("unknown benchmark '\(which)'; available: color, lut, nn, grade")
     exit(2)
 }

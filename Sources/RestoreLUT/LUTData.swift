@@ -86,6 +86,9 @@ public struct LUT: Sendable, Equatable {
     public var operations: [LUTOperation]
     /// The format it was read from ("cube", "3dl", …).
     public var format: String?
+    /// Comment lines written before the data (without the comment mark): what the LUT
+    /// expects and how it was made.
+    public var comments: [String] = []
 
     public init(title: String? = nil, oneD: LUT1D? = nil, threeD: LUT3D? = nil, format: String? = nil) {
         precondition(oneD != nil || threeD != nil, "a LUT needs a 1D or a 3D part")

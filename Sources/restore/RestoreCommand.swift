@@ -14,7 +14,7 @@ struct RestoreCommand: ParsableCommand {
             Exit codes: 0 ok, 1 some items failed, 2 usage, 3 input unreadable, 4 output unwritable, 130 interrupted.
             """,
         version: restoreVersion,
-        subcommands: [Run.self, Info.self, Convert.self, Upscale.self, Denoise.self, Lut.self, Plugins.self],
+        subcommands: [Run.self, Info.self, Convert.self, Upscale.self, Denoise.self, Grade.self, Lut.self, Plugins.self],
         defaultSubcommand: Run.self
     )
 

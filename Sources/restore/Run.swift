@@ -9,7 +9,7 @@ struct Run: ParsableCommand {
         abstract: "Restore IN into OUT with a preset (default: the config's default_preset; built in: denoise auto).",
         discussion: """
             The preset's steps run in order; the flags adjust them: --denoise off removes denoising, auto or a σ sets it;
-            --scale 1 removes upscaling, N sets it; --grade off|auto; --lut appends a LUT; --model replaces the upscale
+            --scale 1 removes upscaling, N sets it; --grade off|auto|match:REF; --lut appends a LUT; --model replaces the upscale
             step's plugin (else the denoise step's). See `restore plugins list` for presets and plugins.
             """)
 
@@ -19,7 +19,7 @@ struct Run: ParsableCommand {
     @Option(help: "Preset to run (see `restore plugins list`).") var preset: String?
     @Option(help: ArgumentHelp("Denoising: auto, off, or a noise σ in 8-bit levels (0-75).", valueName: "auto|off|SIGMA"), completion: .list(["auto", "off"])) var denoise: String?
     @Option(help: ArgumentHelp("Upscaling factor, an integer 1-8 (1: no upscaling).", valueName: "1-8")) var scale: Int?
-    @Option(help: ArgumentHelp("Grading.", valueName: "off|auto"), completion: .list(["off", "auto"])) var grade: String?
+    @Option(help: ArgumentHelp("Grading: off, auto (restore the colour) or match:REF (match a reference image's look).", valueName: "off|auto|match:REF"), completion: .list(["off", "auto", "match:"])) var grade: String?
     @Option(help: ArgumentHelp("Network for the upscale (else denoise) step.", valueName: "ID|PATH")) var model: String?
 
     @Option(name: .customLong("output-profile"),

@@ -45,7 +45,8 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try steps { $0.scale = 2 }, ["denoise:auto", "upscale:2", "lut:a.cube"], "upscaling goes after denoising")
         XCTAssertEqual(try steps { $0.scale = 2; $0.model = "sr" }, ["denoise:auto", "upscale[sr]:2", "lut:a.cube"], "--model names the upscaler")
         XCTAssertEqual(try steps { $0.model = "dn" }, ["denoise[dn]:auto", "lut:a.cube"], "…else the denoiser")
-        XCTAssertEqual(try steps { $0.grade = "auto"; $0.luts = [.lut("b.cube")] }, ["denoise:auto", "lut:a.cube", "grade", "lut:b.cube"])
+        XCTAssertEqual(try steps { $0.grade = "auto"; $0.luts = [.lut("b.cube")] }, ["denoise:auto", "lut:a.cube", "grade:auto", "lut:b.cube"])
+        XCTAssertEqual(try steps { $0.grade = "match:ref.png" }, ["denoise:auto", "lut:a.cube", "grade:match:ref.png"])
         XCTAssertEqual(try steps { $0.scale = 1; $0.denoise = "off" }, ["lut:a.cube"])
         XCTAssertThrowsError(try steps { $0.scale = 9 })
         XCTAssertThrowsError(try steps { $0.denoise = "off"; $0.model = "x" }) { e in

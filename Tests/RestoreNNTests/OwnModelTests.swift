@@ -20,4 +20,34 @@ final class OwnModelTests: XCTestCase {
             }
         }
     }
+
+    /// The grading predictor (Plugins/restore-grade, Training/train_grade.py) gives PyTorch's
+    /// curves and LUT for the golden thumbnail, in both modes: max |Δ| ≤ 1e-4.
+    func testShippedGradePredictorMatchesPyTorch() throws {
+        let dir = Fixtures.repository + "/Plugins/restore-grade"
+        for (mode, inC) in [("auto", 3), ("match", 6)] {
+            let predictor = try GradePredictor(path: "\(dir)/\(mode).safetensors")
+            XCTAssertEqual(predictor.inChannels, inC)
+            let g = try predictor.predict(try Fixtures.floats("\(dir)/golden-\(mode).in.f32"))
+            let expected = try Fixtures.floats("\(dir)/golden-\(mode).out.f32")
+            XCTAssertEqual(g.curves.count + g.lut.count, expected.count, mode)
+            XCTAssertLessThanOrEqual(maxAbsDifference(g.curves + g.lut, expected), 1e-4, mode)
+        }
+    }
+
+    /// The thumbnail is the area average: on a side that is a multiple of the thumbnail's, the
+    /// plain mean of each block (as PyTorch's adaptive_avg_pool2d, which the training used).
+    func testGradeThumbnailIsTheBlockMean() {
+        let (w, h, side) = (96, 64, 16)
+        let samples = (0..<(3 * w * h)).map { Float(($0 * 7919) % 1000) / 999 }
+        let thumb = samples.withUnsafeBufferPointer { GradePredictor.thumbnail($0, width: w, height: h, channels: 3, side: side) }
+        var worst: Float = 0
+        for c in 0..<3 { for ty in 0..<side { for tx in 0..<side {
+            var sum: Float = 0
+            for y in (ty * h / side)..<((ty + 1) * h / side) { for x in (tx * w / side)..<((tx + 1) * w / side) { sum += samples[(c * h + y) * w + x] } }
+            let mean = sum / Float((w / side) * (h / side))
+            worst = max(worst, abs(mean - thumb[(c * side + ty) * side + tx]))
+        } } }
+        XCTAssertLessThanOrEqual(worst, 1e-5)
+    }
 }

@@ -106,3 +106,69 @@ class UNet(nn.Module):
         for i in reversed(range(len(self.up))):
             h = self.dec[i](self.up[i](h) + skips[i])
         return x[:, : self.channels] - self.tail(h)
+
+
+class GradeLUT(nn.Module):
+    """restore's colour-grading predictor (architecture `grade-lut`, SepLUT-style): a small
+    CNN on a `thumb`² thumbnail (sRGB 0..1; 3 channels for `--auto`, 6 for `--match`: the
+    image then the reference) predicts one global grade, a per-channel 1D curve of
+    `curve_points` nodes followed by a `size`³ 3D LUT that is the identity plus a weighted sum
+    of `bases` learned residual LUTs. The result is exactly one LUT (what --export-lut writes).
+    Keys: body.{i}.weight/bias (3×3 stride-2 convolutions, LeakyReLU 0.1), fc1, fc2 (linear;
+    fc2's outputs are 3·curve_points curve offsets, then the basis weights) and `bases`
+    (bases, 3, size, size, size), indexed [k][channel][blue][green][red]."""
+
+    def __init__(self, in_ch=3, features=(16, 32, 64, 128, 128), hidden=128, curve_points=33, bases=8, size=17):
+        super().__init__()
+        layers, c = [], in_ch
+        for f in features:
+            layers += [nn.Conv2d(c, f, 3, 2, 1), nn.LeakyReLU(0.1)]
+            c = f
+        self.body = nn.Sequential(*layers)
+        self.fc1 = nn.Linear(c, hidden)
+        self.fc2 = nn.Linear(hidden, 3 * curve_points + bases)
+        # He initialisation keeps the features' spread through the stack (PyTorch's default
+        # shrinks it by about √3 a layer, and the prediction then hardly depends on the image).
+        for m in list(self.body) + [self.fc1]:
+            if isinstance(m, (nn.Conv2d, nn.Linear)):
+                nn.init.kaiming_normal_(m.weight, a=0.1, nonlinearity="leaky_relu"); nn.init.zeros_(m.bias)
+        nn.init.zeros_(self.fc2.weight); nn.init.zeros_(self.fc2.bias)
+        self.bases = nn.Parameter(torch.randn(bases, 3, size, size, size) * 1e-3)
+        self.curve_points, self.size = curve_points, size
+
+    def forward(self, thumb):
+        """(curves (N, 3, curve_points), lut (N, 3, size, size, size)) for thumbnails (N, C, T, T)."""
+        v = self.body(thumb).mean(dim=(2, 3))
+        v = self.fc2(F.leaky_relu(self.fc1(v), 0.1))
+        n, p, s = thumb.shape[0], self.curve_points, self.size
+        ramp = torch.linspace(0, 1, p, device=thumb.device)
+        curves = ramp.expand(n, 3, p) + v[:, :3 * p].view(n, 3, p)
+        grid = torch.linspace(0, 1, s, device=thumb.device)
+        b, g, r = torch.meshgrid(grid, grid, grid, indexing="ij")
+        identity = torch.stack([r, g, b])  # (3, S, S, S): channel, blue, green, red
+        lut = identity + torch.einsum("nk,kcdhw->ncdhw", v[:, 3 * p:], self.bases)
+        return curves, lut
+
+
+def apply_curves(x, curves):
+    """Per-channel 1D LUTs (N, 3, P) applied to x (N, 3, H, W) with linear interpolation,
+    inputs clamped to 0..1 (as restore's LUT1D step)."""
+    p = curves.shape[2]
+    t = x.clamp(0, 1) * (p - 1)
+    i0 = t.floor().clamp(max=p - 2).long()
+    f = t - i0
+    n, c, h, w = x.shape
+    lo = torch.gather(curves, 2, i0.view(n, c, -1)).view(n, c, h, w)
+    hi = torch.gather(curves, 2, (i0 + 1).view(n, c, -1)).view(n, c, h, w)
+    return lo + (hi - lo) * f
+
+
+def apply_lut3d(x, lut):
+    """A 3D LUT (N, 3, S, S, S) indexed [channel][blue][green][red] applied to x (N, 3, H, W)
+    with trilinear interpolation, inputs clamped to 0..1."""
+    g = x.clamp(0, 1).permute(0, 2, 3, 1).unsqueeze(1) * 2 - 1  # (N, 1, H, W, 3) as (r, g, b) = (x, y, z)
+    return F.grid_sample(lut, g, mode="bilinear", padding_mode="border", align_corners=True).squeeze(2)
+
+
+def apply_grade(x, curves, lut):
+    return apply_lut3d(apply_curves(x, curves), lut)

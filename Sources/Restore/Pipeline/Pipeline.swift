@@ -34,14 +34,16 @@ public enum Pipeline {
         let target = try request.outputProfile.map { s throws(ColorError) in try ColorProfile.resolve(s) }
         let assumed = try request.assumeProfile.map { s throws(ColorError) in try ColorProfile.resolve(s) }
         for s in [request.outputProfile, request.assumeProfile].compactMap({ $0 }) where NamedSpace(lenient: s) == nil { builder.reads(s) }
-        return Plan(stages: stages, request: request, target: target, assumed: assumed, readFiles: builder.readFiles)
+        for w in builder.writtenFiles { for r in builder.readFiles { try PathSafety.checkDistinct(input: r, output: w) } }
+        return Plan(stages: stages, request: request, target: target, assumed: assumed, readFiles: builder.readFiles,
+                    writtenFiles: builder.writtenFiles)
     }
 
     /// The steps `request` asks for: its explicit steps, or its preset with the overrides
     /// applied. Precedence: the preset's steps are the base; `denoise` off removes its denoise
     /// steps, auto or a σ sets (or adds, first) one; `scale` 1 removes upscaling, N sets (or
-    /// adds, after denoising) an upscale step; `grade` off removes grading, auto adds a grade
-    /// step; `luts` are appended; `model` replaces the plugin of the upscale step when there
+    /// adds, after denoising) an upscale step; `grade` off removes grading, auto or match:REF
+    /// sets (or adds, last) a grade step; `luts` are appended; `model` replaces the plugin of the upscale step when there
     /// is one, else of the denoise step.
     static func steps(for request: Request, config: Config) throws -> [PresetStep] {
         if let explicit = request.steps {
@@ -72,8 +74,19 @@ public enum Pipeline {
         switch request.grade {
         case nil: break
         case "off": steps.removeAll { $0.stage == .grade }
-        case "auto": if !steps.contains(where: { $0.stage == .grade }) { steps.append(PresetStep(stage: .grade)) }
-        case let g?: throw OptionError("--grade must be off or auto, got '\(g)'")
+        case let g? where g == "auto" || g.hasPrefix("match:"):
+            var settings = ["mode": g == "auto" ? "auto" : "match"]
+            if g != "auto" {
+                let ref = String(g.dropFirst(6))
+                guard !ref.isEmpty else { throw OptionError("--grade match:REF needs a reference image after 'match:'") }
+                settings["reference"] = ref
+            }
+            if let i = steps.firstIndex(where: { $0.stage == .grade }) {
+                steps[i].settings.merge(settings) { _, new in new }
+                if g == "auto" { steps[i].settings["reference"] = nil }
+                steps[i].path = nil; steps[i].line = nil
+            } else { steps.append(PresetStep(stage: .grade, settings: settings)) }
+        case let g?: throw OptionError("--grade must be off, auto or match:REF, got '\(g)'")
         }
         for l in request.luts { steps.append(PresetStep(stage: .lut, plugin: l.plugin, settings: l.settings)) }
         if let model = request.model {

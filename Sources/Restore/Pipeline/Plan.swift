@@ -21,10 +21,14 @@ public final class Plan: Sendable {
     /// Every file the plan reads besides its input (LUTs, models, manifests, the config):
     /// no output may be one of them, whatever `overwrite` says.
     public let readFiles: [String]
+    /// Files stages write besides the outputs (an exported LUT): never an input either.
+    let writtenFiles: [String]
     let conversions = ConversionCache()
 
-    init(stages: [any Stage], request: Request, target: ColorProfile?, assumed: ColorProfile?, readFiles: [String]) {
+    init(stages: [any Stage], request: Request, target: ColorProfile?, assumed: ColorProfile?, readFiles: [String],
+         writtenFiles: [String] = []) {
         self.stages = stages; self.request = request; self.target = target; self.assumed = assumed; self.readFiles = readFiles
+        self.writtenFiles = writtenFiles
     }
 
     /// The stages in order, as labels ("denoise", "upscale (restore-sr-x2)", "lut (look.cube)").
@@ -72,6 +76,10 @@ public final class Plan: Sendable {
         let cancellation = settings.cancellation
         var report = ItemReport(input: input, output: output)
         for file in [input] + readFiles { try PathSafety.checkDistinct(input: file, output: output) }
+        for file in writtenFiles {
+            try PathSafety.checkDistinct(input: input, output: file)
+            try PathSafety.checkDistinct(input: file, output: output)
+        }
         let format = try ImageFiles.outputFormat(path: output)
         if !request.overwrite && access(output, F_OK) == 0 { throw EncodeError(path: output, reason: .exists, detail: "") }
 

@@ -15,7 +15,8 @@ public struct Request: Sendable {
     /// 1 removes upscaling; 2…8 sets it, adding an upscale step after denoising when the
     /// preset has none.
     public var scale: Int?
-    /// `off` removes grading; `auto` adds a grade step when the preset has none.
+    /// `off` removes grading; `auto` or `match:REF` (a reference image) sets the preset's grade
+    /// step's mode, adding a last grade step when it has none.
     public var grade: String?
     /// LUT steps appended after the preset's.
     public var luts: [Step] = []

@@ -33,4 +33,18 @@ public struct Step: Sendable, Equatable {
         s["space"] = space
         return Step(stage: "lut", settings: s)
     }
+
+    /// Colour grading as one global 3D LUT (restore-grade): `match` nil restores the image's
+    /// colour (exposure, white balance, fades, casts); a reference image makes it match that
+    /// image's look. `strength` 0…1 blends with the identity in LUT space; `lutSize` 17…65 is
+    /// the cube applied and exported; `space` is the space the LUT applies in (default sRGB);
+    /// `export` writes the LUT applied (.cube, .3dl, .spi3d, .csp, .clf, .ctf).
+    public static func grade(match reference: String? = nil, strength: Double = 1, lutSize: Int = 33, space: String? = nil,
+                             export: String? = nil, plugin: String? = nil) -> Step {
+        var s = ["mode": reference == nil ? "auto" : "match", "strength": String(strength), "lut_size": String(lutSize)]
+        s["reference"] = reference
+        s["space"] = space
+        s["export"] = export
+        return Step(stage: "grade", plugin: plugin, settings: s)
+    }
 }

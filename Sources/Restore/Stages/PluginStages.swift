@@ -1,4 +1,5 @@
 import RestoreColor
+import RestoreNN
 import RestorePlugins
 
 /// The kinds whose work is whatever their plugin is (`grade`, `filter`): a model plugin runs
@@ -13,6 +14,8 @@ enum PluginStages {
         let m = try builder.registry.plugin(id, for: step.stage)
         let kind = step.stage.rawValue
         switch m.kind {
+        case .model where m.stage == .grade && m.architecture == Architecture.gradeLUT.rawValue:
+            return try GradeStage.build(step, m, builder)
         case .model:
             _ = try StepSettings(step, known: [])
             return NetworkStage(kind: kind, model: try Model.of(m, builder: builder), scale: nil)

@@ -31,12 +31,15 @@ extension Stage {
     public var decidesPerShot: Bool { false }
 }
 
-/// What a stage decided for a shot: named values (`sigma` in 8-bit levels) and how many
-/// frames it looked at.
+/// What a stage decided for a shot: named values (`sigma` in 8-bit levels), a table too large
+/// for named values (the grade's LUT), and how many frames it looked at.
 public struct ShotDecision: Sendable, Equatable {
     public var values: [String: Double]
+    public var table: [Float]
     public var samples: Int
-    public init(values: [String: Double], samples: Int) { self.values = values; self.samples = samples }
+    public init(values: [String: Double] = [:], table: [Float] = [], samples: Int) {
+        self.values = values; self.table = table; self.samples = samples
+    }
 }
 
 /// How a stage changes an image's size and what context it reads.

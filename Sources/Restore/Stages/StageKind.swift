@@ -23,10 +23,13 @@ final class StageBuilder: @unchecked Sendable {
     /// Worker threads networks and native plugins are set up for.
     let threads: Int
     private(set) var readFiles: [String] = []
+    /// Files the stages write besides the outputs (an exported LUT).
+    private(set) var writtenFiles: [String] = []
     init(environment: RestoreEnvironment, threads: Int) { self.environment = environment; self.threads = threads }
 
     var registry: PluginRegistry { environment.registry }
     func reads(_ path: String) { readFiles.append(path) }
+    func writes(_ path: String) { writtenFiles.append(path) }
     /// A plugin's manifest and every file it names.
     func reads(_ m: PluginManifest) { reads(m.manifestPath); for f in m.files.values { reads(f) } }
 

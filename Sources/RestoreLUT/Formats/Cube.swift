@@ -80,6 +80,7 @@ enum CubeFormat: Sendable {
     static func write(_ lut: LUT, path: String?) throws(LUTError) -> String {
         var out = ""
         if let t = lut.title { out += "TITLE \"\(t)\"\n" }
+        for c in lut.comments { out += "# " + c.filter { $0 != "\n" && $0 != "\r" } + "\n" }
         func uniform(_ lo: [Float], _ hi: [Float]) -> Bool { lo.allSatisfy { $0 == lo[0] } && hi.allSatisfy { $0 == hi[0] } }
         let parts: [([Float], [Float])] = [lut.oneD.map { ($0.domainMin, $0.domainMax) }, lut.threeD.map { ($0.domainMin, $0.domainMax) }].compactMap { $0 }
         let allUniform = parts.allSatisfy { uniform($0.0, $0.1) }

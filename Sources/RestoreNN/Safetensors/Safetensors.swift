@@ -7,6 +7,8 @@ struct SafetensorsFile {
     struct Entry { let shape: [Int]; let values: [Float] }
     let path: String
     let tensors: [String: Entry]
+    /// The header's `__metadata__` strings.
+    let metadata: [String: String]
 
     init(path: String) throws(NNError) {
         self.path = path
@@ -54,6 +56,7 @@ struct SafetensorsFile {
             tensors[name] = Entry(shape: shape, values: values)
         }
         self.tensors = tensors
+        metadata = (header["__metadata__"] as? [String: Any])?.compactMapValues { $0 as? String } ?? [:]
     }
 
     /// The tensor `name`, which must have `rank` dimensions.
@@ -80,6 +83,10 @@ public enum Architecture: String, Sendable, CaseIterable {
     /// skips added; a tail conv predicting the noise, subtracted from the colour channels.
     /// Sides must be multiples of 2^(levels − 1) (the tiler pads to them).
     case unet
+    /// restore's grading predictor (`GradePredictor`): 3×3 stride-2 convolutions with
+    /// LeakyReLU 0.1, a global average, two fully connected layers. Not an image-to-image
+    /// network: its output is one vector, the grade's parameters.
+    case gradeLUT = "grade-lut"
 }
 
 extension LayerGraph {
@@ -96,18 +103,20 @@ extension LayerGraph {
             layers.append(try Ops.build(LayerSpec(op: op, name: name, inputs: inputs, outputs: [output], params: params,
                                                   tensors: tensors, location: here())))
         }
-        /// A same-padded convolution, or with `stride` > 1 an unpadded stride × stride one
-        /// (a U-Net's way down); returns its output channels.
+        /// A same-padded convolution (`padded`, with any `stride`), or an unpadded stride ×
+        /// stride one (a U-Net's way down); returns its output channels.
         @discardableResult
-        func conv(_ key: String, _ input: String, _ output: String, activation: Activation = .none, stride: Int = 1) throws(NNError) -> Int {
+        func conv(_ key: String, _ input: String, _ output: String, activation: Activation = .none, stride: Int = 1,
+                  padded: Bool? = nil) throws(NNError) -> Int {
             let w = try file.tensor(key + ".weight", rank: 4), b = try file.tensor(key + ".bias", rank: 1)
             let (outC, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-            let fits = stride == 1 ? kh % 2 == 1 && kw % 2 == 1 : kh == stride && kw == stride
+            let same = padded ?? (stride == 1)
+            let fits = same ? kh % 2 == 1 && kw % 2 == 1 : kh == stride && kw == stride
             guard b.shape == [outC], fits else {
-                let what = stride == 1 ? "a same-padded convolution" : "a \(stride)×\(stride) stride-\(stride) convolution"
+                let what = same ? "a same-padded convolution" : "a \(stride)×\(stride) stride-\(stride) convolution"
                 throw NNError(path: path, reason: .badWeights, detail: "'\(key)': weights \(w.shape) and bias \(b.shape) are not \(what)")
             }
-            let p = stride == 1 ? (kw / 2, kh / 2) : (0, 0)
+            let p = same ? (kw / 2, kh / 2) : (0, 0)
             let g = ConvGeometry(outC: outC, kw: kw, kh: kh, dw: 1, dh: 1, sw: stride, sh: stride, padL: p.0, padR: p.0, padT: p.1, padB: p.1,
                                  weights: w.values, bias: b.values, activation: activation)
             layers.append(try Ops.build(g.spec(op: "Convolution", name: key, inputs: [input], outputs: [output], location: here())))
@@ -216,6 +225,24 @@ extension LayerGraph {
             }
             let outC = try conv("tail", blob, "tail")
             try subtractNoise("tail", outC: outC, inC: inC)
+        case .gradeLUT:
+            let convs = convKeys()
+            guard let first = convs.first else { throw NNError(path: path, reason: .badWeights, detail: "no body.N.weight convolutions") }
+            inC = try file.tensor("body.\(first).weight", rank: 4).shape[1]
+            var blob = "input"
+            for k in convs {
+                try conv("body.\(k)", blob, "c\(k)", activation: .leaky(0.1), stride: 2, padded: true)
+                blob = "c\(k)"
+            }
+            try add("GlobalAveragePool", "pool", [blob], "pool")
+            for (key, input, output, act) in [("fc1", "pool", "fc1", Activation.leaky(0.1)), ("fc2", "fc1", "output", .none)] {
+                let w = try file.tensor(key + ".weight", rank: 2), b = try file.tensor(key + ".bias", rank: 1)
+                guard b.shape == [w.shape[0]] else {
+                    throw NNError(path: path, reason: .badWeights, detail: "'\(key)': weights \(w.shape) and bias \(b.shape) are not a linear layer")
+                }
+                try add("InnerProduct", key, [input], output, ["num_output": .int(w.shape[0])].merging(act.params) { a, _ in a },
+                        tensors: ["weight": w.values, "bias": b.values])
+            }
         }
         self.init(layers: layers, inputBlob: "input", outputBlob: "output", path: path, backend: backend.backend, threads: threads)
     }

@@ -1,0 +1,220 @@
+import Foundation
+import RestoreColor
+import RestoreCore
+import RestoreIO
+import RestoreLUT
+import RestoreNN
+import RestorePlugins
+
+/// Colour grading as one global 3D LUT per image, or per shot: restore-grade's predictor
+/// (`GradePredictor`) looks at a thumbnail and predicts a grade, which is baked into a
+/// `lutSize`³ cube in the stage's `space`, blended with the identity by `strength` (in LUT
+/// space), and applied tetrahedrally. That cube is what `export` writes, so the exported LUT is
+/// exactly the one applied. `auto` undoes damage (exposure, white balance, fades, casts);
+/// `match` transfers the look of a reference image.
+///
+/// Values outside the LUT's 0…1 domain (scene-linear highlights, out-of-gamut negatives)
+/// keep their excess: the grade applies to the clamped value and the excess is added back.
+/// A `.cube` cannot say that, so an outside tool applying the exported LUT clamps them.
+struct GradeStage: Stage {
+    enum Mode: Sendable {
+        case auto
+        /// The reference's file and its thumbnail (in the predictor's encoding).
+        case match(reference: String, thumbnail: [Float])
+    }
+    let mode: Mode
+    let predictor: SharedGradePredictor
+    let plugin: String
+    /// 0…1: 0 is the identity, 1 the full grade.
+    let strength: Float
+    /// Nodes per axis of the applied (and exported) cube, 17…65.
+    let lutSize: Int
+    /// The space the LUT applies in (default sRGB, the predictor's own encoding) and the
+    /// transforms between it and sRGB (nil when it is sRGB).
+    let space: ColorProfile
+    let toSRGB: ColorTransform?, fromSRGB: ColorTransform?
+    let export: LUTExport?
+
+    var kind: String { "grade" }
+    var modeName: String {
+        switch mode { case .auto: return "auto"; case .match(let r, _): return "match \(r.split(separator: "/").last.map(String.init) ?? r)" }
+    }
+    var label: String { "grade (\(plugin), \(modeName))" }
+
+    func encoding(channels: Int) -> ColorProfile? { space }
+    func geometry() -> StageGeometry { StageGeometry() }
+    var decidesPerShot: Bool { true }
+
+    /// A shot's grade: the mean of its samples' cubes (unreadable samples leave it to each frame).
+    func decide(samples: [Image]) -> ShotDecision? {
+        guard !samples.isEmpty, samples.allSatisfy({ $0.colorChannels == 3 }), let cube = try? grade(samples) else { return nil }
+        return ShotDecision(table: cube.values, samples: samples.count)
+    }
+
+    func apply(to image: inout Image, context: StageContext) throws -> [String] {
+        guard image.colorChannels == 3 else {
+            throw OptionError("grading applies to RGB images; this one is gray (convert it with --to srgb first)")
+        }
+        let cube: LUT3D, from: String
+        if let d = context.decision, d.table.count == 3 * lutSize * lutSize * lutSize {
+            cube = LUT3D(size: lutSize, values: d.table)
+            from = " (the shot's, from \(d.samples) frame\(d.samples == 1 ? "" : "s"))"
+        } else { cube = try grade([image]); from = "" }
+        Self.applyKeepingExcess(LUTProcessor(LUT(threeD: cube)), to: &image, threads: context.threads)
+        return ["grade: \(modeName) (\(plugin)), strength \(Self.show(strength)), \(lutSize)³ LUT\(from)"]
+    }
+
+    /// The cube for `images` (in `space`): the mean of their grades, blended by strength, then
+    /// exported when asked.
+    func grade(_ images: [Image]) throws -> LUT3D {
+        let n = lutSize * lutSize * lutSize
+        var sum = [Float](repeating: 0, count: 3 * n)
+        for image in images {
+            var thumb = image.samples.withUnsafeBufferPointer {
+                GradePredictor.thumbnail($0, width: image.width, height: image.height, channels: 3, side: predictor.side)
+            }
+            if let toSRGB {
+                var t = Image(width: predictor.side * predictor.side, height: 1, colorChannels: 3, hasAlpha: false, samples: thumb)
+                try toSRGB.apply(&t, threads: 1)
+                thumb = t.samples.map { Swift.min(Swift.max($0, 0), 1) }
+            }
+            if case .match(_, let reference) = mode { thumb += reference }
+            let cube = try bake(try predictor.predict(thumb))
+            for i in sum.indices { sum[i] += cube[i] }
+        }
+        let identity = LUT3D.identity(size: lutSize).values
+        let w = 1 / Float(images.count)
+        let blended = (0..<sum.count).map { identity[$0] + strength * (sum[$0] * w - identity[$0]) }
+        let lut = LUT3D(size: lutSize, values: blended)
+        try export?.write(lut, comments: [
+            "restore grade \(modeName == "auto" ? "--auto" : "--match"): \(label), strength \(Self.show(strength)), from \(images.count) image\(images.count == 1 ? "" : "s")",
+            "Expects RGB encoded as \(Plan.name(space)), 0 to 1; apply tetrahedrally (OpenColorIO's default for .cube, Resolve's best)",
+        ])
+        return lut
+    }
+
+    /// The predicted grade (curves, then the predictor's cube) sampled on this stage's
+    /// `lutSize`³ grid in `space`, as interleaved node values (red fastest).
+    func bake(_ g: GradeParameters) throws -> [Float] {
+        let p = g.curvePoints
+        let curves = LUT1D(size: p, values: (0..<p).flatMap { i in (0..<3).map { g.curves[$0 * p + i] } })
+        let c = g.lutSize * g.lutSize * g.lutSize
+        var threeD = LUT3D(size: g.lutSize, values: (0..<c).flatMap { i in (0..<3).map { g.lut[$0 * c + i] } })
+        threeD.interpolation = .trilinear  // as trained
+        let processor = LUTProcessor(LUT(oneD: curves, threeD: threeD))
+        let grid = LUT3D.identity(size: lutSize)
+        let n = lutSize * lutSize * lutSize
+        // Planar nodes, through sRGB and back when the LUT applies in another space.
+        var nodes = Image(width: n, height: 1, colorChannels: 3, hasAlpha: false,
+                          samples: (0..<3).flatMap { ch in (0..<n).map { grid.values[3 * $0 + ch] } })
+        try toSRGB?.apply(&nodes, threads: 1)
+        Self.applyKeepingExcess(processor, to: &nodes, threads: 1)
+        try fromSRGB?.apply(&nodes, threads: 1)
+        return (0..<n).flatMap { i in (0..<3).map { nodes.samples[$0 * n + i] } }
+    }
+
+    /// `processor` applied to the colour planes with values clamped to 0…1, and what lay
+    /// outside added back.
+    static func applyKeepingExcess(_ processor: LUTProcessor, to image: inout Image, threads: Int) {
+        let n = image.planeSize * 3
+        let outside = image.samples.withUnsafeBufferPointer { s in (0..<n).contains { !(s[$0] >= 0 && s[$0] <= 1) } }
+        guard outside else { processor.apply(to: &image, threads: threads); return }
+        var excess = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            let v = image.samples[i], c = v.isNaN ? 0 : Swift.min(Swift.max(v, 0), 1)
+            excess[i] = v.isNaN ? 0 : v - c
+            image.samples[i] = c
+        }
+        processor.apply(to: &image, threads: threads)
+        for i in 0..<n { image.samples[i] += excess[i] }
+    }
+
+    static func show(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v) }
+
+    /// `grade: {mode: auto | match, reference: IMAGE, strength: 0…1, lut_size: 17…65,
+    /// space: SPACE, export: FILE.cube, plugin: ID}`.
+    static func build(_ step: PresetStep, _ m: PluginManifest, _ builder: StageBuilder) throws -> any Stage {
+        let settings = try StepSettings(step, known: ["mode", "reference", "strength", "lut_size", "space", "export"])
+        let mode = settings.string("mode") ?? "auto"
+        guard mode == "auto" || mode == "match" else { throw settings.fail("'mode' must be auto or match, got '\(mode)'") }
+        let strength = Float(try settings.number("strength", in: 0...1) ?? 1)
+        let size = try settings.integer("lut_size", in: 17...65) ?? 33
+        let space = Colorimetry.fitting(try builder.space(settings.string("space") ?? "srgb", step: step), channels: 3)
+        let srgb = ColorProfile.named(.srgb)
+        let (to, from): (ColorTransform?, ColorTransform?) = space.isEquivalent(to: srgb) ? (nil, nil)
+            : (try ColorTransform(from: space, to: srgb, intent: .relative), try ColorTransform(from: srgb, to: space, intent: .relative))
+        guard let file = m.files[mode == "auto" ? "weights" : "match"] else {
+            throw PluginError(path: m.manifestPath, reason: .invalid, "plugin '\(m.id)' has no \(mode == "auto" ? "'weights'" : "'match'") file for grade mode \(mode)")
+        }
+        builder.reads(m)
+        let predictor = try SharedGradePredictor(path: file, expectedChannels: mode == "auto" ? 3 : 6)
+        let resolved: Mode
+        if mode == "match" {
+            guard let ref = settings.string("reference") else { throw settings.fail("mode match needs 'reference' (an image; --match REF)") }
+            builder.reads(ref)
+            var image = try ImageFiles.read(path: ref)
+            guard image.colorChannels == 3 else { throw OptionError(path: ref, "a match reference must be an RGB image; this one is gray") }
+            let source = Colorimetry.sourceProfile(of: image, path: ref).0
+            if !source.isEquivalent(to: srgb) { try ColorTransform(from: source, to: srgb, intent: .relative).apply(&image) }
+            resolved = .match(reference: ref, thumbnail: image.samples.withUnsafeBufferPointer {
+                GradePredictor.thumbnail($0, width: image.width, height: image.height, channels: 3, side: predictor.side)
+            })
+        } else {
+            if settings.string("reference") != nil { throw settings.fail("'reference' is for mode match") }
+            resolved = .auto
+        }
+        let export = try settings.string("export").map { path throws -> LUTExport in
+            guard LUTFormat.fromExtension(of: path).map({ $0 != .hald }) == true else {
+                throw settings.fail("'export' must be a LUT file (.cube, .3dl, .spi3d, .csp, .clf, .ctf), got '\(path)'")
+            }
+            builder.writes(path)
+            return LUTExport(path: path)
+        }
+        return GradeStage(mode: resolved, predictor: predictor, plugin: m.id, strength: strength, lutSize: size,
+                          space: space, toSRGB: to, fromSRGB: from, export: export)
+    }
+}
+
+/// A predictor shared by every image of a plan: predictions are serialised (they take
+/// milliseconds), since the graph keeps working buffers.
+final class SharedGradePredictor: @unchecked Sendable {
+    private let lock = NSLock()
+    private let predictor: GradePredictor
+    let side: Int
+
+    init(path: String, expectedChannels: Int) throws {
+        predictor = try GradePredictor(path: path)
+        guard predictor.inChannels == expectedChannels else {
+            throw NNError(path: path, reason: .badWeights, detail: "the predictor takes \(predictor.inChannels) channels; this mode needs \(expectedChannels)")
+        }
+        side = predictor.thumbnailSide
+    }
+
+    func predict(_ thumbnail: [Float]) throws -> GradeParameters {
+        lock.lock(); defer { lock.unlock() }
+        return try predictor.predict(thumbnail)
+    }
+}
+
+/// Where a grade stage writes the LUT it applied. Each different LUT decided in a run (one per
+/// shot, or per frame with --per-frame) is written: the first to `path`, later ones to
+/// `NAME.2.cube`, `NAME.3.cube`, … in the order they were decided.
+final class LUTExport: @unchecked Sendable {
+    let path: String
+    private let lock = NSLock()
+    private var written: [[Float]] = []
+    init(path: String) { self.path = path }
+
+    func write(_ lut: LUT3D, comments: [String]) throws {
+        lock.lock(); defer { lock.unlock() }
+        if written.contains(lut.values) { return }
+        written.append(lut.values)
+        var target = path
+        if written.count > 1, let dot = path.lastIndex(of: "."), !path[dot...].contains("/") {
+            target = String(path[..<dot]) + ".\(written.count)" + String(path[dot...])
+        }
+        var file = LUT(title: "restore grade", threeD: lut, format: "cube")
+        file.comments = comments
+        try LUTLibrary.save(file, to: target, overwrite: true)
+    }
+}

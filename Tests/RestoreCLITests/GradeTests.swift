@@ -1,0 +1,134 @@
+import Foundation
+@testable import Restore
+import RestoreCore
+import RestoreIO
+import RestoreTestSupport
+import XCTest
+
+/// `restore grade` and the grade stage: the exported LUT is exactly the one applied (checked
+/// by OpenColorIO applying it), strength, alpha/depth/profile, one LUT per shot, and clear
+/// errors for bad settings.
+final class GradeTests: XCTestCase {
+    var dir = ""
+    override func setUp() { dir = Fixtures.temporaryDirectory() }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+    func restore(_ args: String...) throws -> CLITests.Result { try CLITests.run(args) }
+    var samples: String { Fixtures.repository + "/Samples" }
+
+    /// A warm, faded photo-like frame (a gradient with texture), interleaved RGB in 0…1.
+    func frame(width: Int, height: Int) -> [Float] {
+        var rng = SplitMix(seed: 7)
+        var v = [Float]()
+        for y in 0..<height { for x in 0..<width {
+            let ramp: Float = Float(x + 2 * y) / Float(width + 2 * height)
+            let texture: Float = 0.02 * rng.gaussian()
+            let t: Float = 0.15 + 0.7 * ramp + texture
+            v += [min(1, max(0, t * 1.1 + 0.05)), min(1, max(0, t * 0.95 + 0.04)), min(1, max(0, t * 0.75 + 0.03))]
+        } }
+        return v
+    }
+
+    /// OpenColorIO applying the exported .cube to the input reproduces restore's output: within
+    /// one 8-bit level for 8-bit frames and 1e-3 for float, for --auto and --match.
+    func testOpenColorIOApplyingTheExportedLUTReproducesTheOutput() throws {
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import PyOpenColorIO"]
+        check.standardError = FileHandle.nullDevice
+        try check.run(); check.waitUntilExit()
+        try XCTSkipIf(check.terminationStatus != 0, "PyOpenColorIO is not installed (pip install opencolorio)")
+        let (w, h) = (64, 48)
+        let pixels = frame(width: w, height: h)
+        for mode in [["--auto"], ["--match", samples + "/baboon.jpg"]] {
+            for fmt in ["rgb24", "rgbf32le"] {
+                let input: Data = fmt == "rgb24" ? Data(pixels.map { UInt8(($0 * 255).rounded()) })
+                    : pixels.withUnsafeBufferPointer { Data(buffer: $0) }
+                let cube = dir + "/\(mode[0].dropFirst(2))-\(fmt).cube"
+                let r = try CLITests.pipe(["grade", "-", "-", "--raw", "\(w)x\(h):\(fmt)", "--export-lut", cube] + mode, stdin: input)
+                XCTAssertEqual(r.code, 0, r.err)
+                try input.write(to: URL(fileURLWithPath: dir + "/in.raw"))
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                p.arguments = ["python3", Fixtures.root + "/ocio_apply_lut.py", cube, dir + "/in.raw", dir + "/ocio.raw", fmt]
+                try p.run(); p.waitUntilExit()
+                XCTAssertEqual(p.terminationStatus, 0)
+                let ocio = try Data(contentsOf: URL(fileURLWithPath: dir + "/ocio.raw"))
+                XCTAssertEqual(ocio.count, r.out.count)
+                if fmt == "rgb24" {
+                    let worst = zip(ocio, r.out).map { abs(Int($0) - Int($1)) }.max() ?? 99
+                    XCTAssertLessThanOrEqual(worst, 1, "\(mode) \(fmt): 8-bit levels from OpenColorIO")
+                } else {
+                    let a = ocio.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                    let b = r.out.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                    XCTAssertLessThanOrEqual(maxAbsDifference(a, b), 1e-3, "\(mode) \(fmt)")
+                }
+                // The grade changed something (a LUT that is the identity would pass vacuously).
+                XCTAssertGreaterThan(fmt == "rgb24" ? zip(input, r.out).map { abs(Int($0) - Int($1)) }.max() ?? 0 : 1, 0, "\(mode)")
+            }
+        }
+    }
+
+    /// Alpha untouched, 16 bits and the ICC profile kept; strength 0 is the identity.
+    func testAlphaDepthProfileAndStrength() throws {
+        let r1 = try restore("grade", samples + "/baboon-alpha.png", dir + "/a.png", "--auto")
+        XCTAssertEqual(r1.code, 0, r1.stderr)
+        let src = try ImageFiles.read(path: samples + "/baboon-alpha.png"), out = try ImageFiles.read(path: dir + "/a.png")
+        XCTAssertTrue(out.hasAlpha)
+        let n = src.planeSize
+        XCTAssertEqual(Array(out.samples[(3 * n)...]), Array(src.samples[(3 * n)...]), "alpha untouched")
+        XCTAssertGreaterThan(maxAbsDifference(Array(out.samples[..<(3 * n)]), Array(src.samples[..<(3 * n)])), 1 / 255, "graded")
+
+        let r2 = try restore("grade", samples + "/fruits-adobergb-16.tif", dir + "/f.tif", "--auto", "--strength", "0.5")
+        XCTAssertEqual(r2.code, 0, r2.stderr)
+        let tif = try ImageFiles.read(path: dir + "/f.tif"), tsrc = try ImageFiles.read(path: samples + "/fruits-adobergb-16.tif")
+        XCTAssertEqual(tif.metadata.sampleFormat, .unsigned(bits: 16))
+        XCTAssertEqual(tif.metadata.iccProfile, tsrc.metadata.iccProfile, "ICC kept")
+
+        XCTAssertEqual(try restore("grade", samples + "/baboon-alpha.png", dir + "/z.png", "--auto", "--strength", "0").code, 0)
+        let z = try ImageFiles.read(path: dir + "/z.png")
+        XCTAssertLessThanOrEqual(maxAbsDifference(z.samples, src.samples), 0.5 / 255, "strength 0 is the identity")
+    }
+
+    /// A frame sequence gets one grade (one exported LUT, each frame's note naming the shot).
+    func testOneLUTPerShot() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/seq", withIntermediateDirectories: true)
+        let src = try ImageFiles.read(path: samples + "/baboon.jpg")
+        for i in 0..<3 {
+            var f = src
+            for k in 0..<(3 * f.planeSize) { f.samples[k] = min(1, f.samples[k] * (0.8 + 0.1 * Float(i))) }
+            try ImageFiles.write(f, to: dir + "/seq/s.\(1001 + i).png", options: EncodeOptions(depth: .uint8))
+        }
+        let r = try restore("grade", dir + "/seq/s.%04d.png", dir + "/out/", "--auto", "--export-lut", dir + "/shot.cube",
+                            "--report", dir + "/r.json")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/shot.cube"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/shot.2.cube"), "one LUT for the shot")
+        let report = try String(contentsOfFile: dir + "/r.json", encoding: .utf8)
+        XCTAssertEqual(report.components(separatedBy: "the shot's").count - 1, 3, report)
+        let per = try restore("grade", dir + "/seq/s.%04d.png", dir + "/pf/", "--auto", "--per-frame", "--export-lut", dir + "/pf.cube")
+        XCTAssertEqual(per.code, 0, per.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/pf.3.cube"), "one LUT per frame with --per-frame")
+    }
+
+    /// Bad settings fail before any work, naming what was expected; the export never overwrites an input.
+    func testBadSettings() throws {
+        let input = samples + "/baboon.jpg"
+        for (args, expected) in [(["--auto", "--lut-size", "9"], "17 to 65"), (["--auto", "--strength", "2"], "0 to 1"),
+                                 (["--auto", "--match", input], "exclusive"), (["--match", dir + "/missing.png"], "missing.png"),
+                                 (["--auto", "--export-lut", dir + "/x.png"], "LUT file")] {
+            let r = try CLITests.run(["grade", input, dir + "/o.png"] + args)
+            XCTAssertNotEqual(r.code, 0, "\(args)")
+            XCTAssertTrue(r.stderr.contains(expected), "\(args): \(r.stderr)")
+        }
+        // An export path that is a file the plan reads (a LUT step's file) is refused before any work.
+        let look = Fixtures.repository + "/LUTs/look-teal-orange.cube"
+        let before = try Data(contentsOf: URL(fileURLWithPath: look))
+        var request = Request()
+        request.steps = [.lut(look), .grade(export: look)]
+        XCTAssertThrowsError(try Pipeline.plan(request, environment: .builtIn)) { XCTAssertTrue("\($0)".contains("output is the input"), "\($0)") }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: look)), before)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/o.png"))
+        let g = try restore("run", input, dir + "/o.png", "--grade", "sideways")
+        XCTAssertEqual(g.code, 2); XCTAssertTrue(g.stderr.contains("match:REF"), g.stderr)
+    }
+}

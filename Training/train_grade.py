@@ -1,0 +1,173 @@
+"""Trains restore's colour-grading predictor (GradeLUT, architecture `grade-lut`) and exports
+it to Plugins/restore-grade/: `--mode auto` learns to undo random global grades
+(restore_training/grades.py) from a thumbnail of the graded photo; `--mode match` learns,
+from thumbnails of an image and of a reference, the grade that makes the image look like the
+reference (two crops of one photo: the reference graded, the image ungraded or graded more
+mildly, the target the reference's grade replayed on the image).
+
+The held-out photos (data.split: every 12th) are never seen here; training monitors a
+separate dev split (every 12th of the remaining photos), also left out of training.
+
+Run (CPU or GPU; seeded and resumable — rerun the same command to continue):
+  python3 Training/train_grade.py --mode auto --steps 6000
+  python3 Training/train_grade.py --mode match --steps 6000
+Writes .cache/train/grade-<mode>.pt, Plugins/restore-grade/<mode>.safetensors and the golden
+pair Plugins/restore-grade/golden-<mode>.{in,out}.f32: the thumbnail (C, T, T) and the
+predicted grade (3·P curve values, channel-major, then the 3·S³ LUT values, channel-major,
+red fastest), float32 little-endian.
+"""
+import argparse
+import os
+import random
+import sys
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import save_file
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data import split, load_rgb  # noqa: E402
+from restore_training.models import GradeLUT, apply_grade  # noqa: E402
+from restore_training.loop import train  # noqa: E402
+from restore_training import grades  # noqa: E402
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--mode", choices=["auto", "match"], default="auto")
+ap.add_argument("--steps", type=int, default=12000)
+ap.add_argument("--batch", type=int, default=16)
+ap.add_argument("--side", type=int, default=128, help="training images are side² crops (area-averaged)")
+ap.add_argument("--thumb", type=int, default=64)
+ap.add_argument("--bases", type=int, default=8)
+ap.add_argument("--size", type=int, default=17)
+ap.add_argument("--lr", type=float, default=2e-3)
+ap.add_argument("--seed", type=int, default=0)
+ap.add_argument("--tag", default="", help="checkpoint name suffix (experiments)")
+ap.add_argument("--threads", type=int, default=os.cpu_count())
+args = ap.parse_args()
+
+repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+torch.set_num_threads(args.threads)
+device = "cuda" if torch.cuda.is_available() else "cpu"
+cache = os.path.join(repo, ".cache", "train", "grade-photos.npz")
+
+
+def photos():
+    """(train, dev) uint8 (H, W, 3) arrays at a long side of 384, cached."""
+    if os.path.exists(cache):
+        z = np.load(cache)
+        return [z[k] for k in sorted(z.files) if k.startswith("t")], [z[k] for k in sorted(z.files) if k.startswith("d")]
+    train_files, _ = split()
+    dev_files = train_files[::12]
+    train_files = [f for f in train_files if f not in dev_files]
+    t = [np.asarray(load_rgb(p, 384)) for p in train_files]
+    d = [np.asarray(load_rgb(p, 384)) for p in dev_files]
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    np.savez(cache, **{f"t{i:04d}": a for i, a in enumerate(t)}, **{f"d{i:04d}": a for i, a in enumerate(d)})
+    return t, d
+
+
+train_photos, dev_photos = photos()
+print(f"{len(train_photos)} training photos, {len(dev_photos)} dev; device {device}", flush=True)
+
+
+def crop(a, rng, side):
+    """A random crop (the largest square up to 2·side, of a random size from side) brought to side² by area averaging."""
+    h, w = a.shape[:2]
+    c = rng.randint(min(side, h, w), min(2 * side, h, w))
+    y, x = rng.randint(0, h - c), rng.randint(0, w - c)
+    t = torch.from_numpy(a[y:y + c, x:x + c].copy()).permute(2, 0, 1).float() / 255
+    if rng.random() < 0.5:
+        t = t.flip(2)
+    return F.interpolate(t.unsqueeze(0), size=(side, side), mode="area")[0]
+
+
+def thumb(x):
+    return F.adaptive_avg_pool2d(x, args.thumb)
+
+
+def sample(rng, pool):
+    """(network input thumbnail, image to grade, target) for one training example."""
+    a = pool[rng.randrange(len(pool))]
+    if args.mode == "auto":
+        clean = crop(a, rng, args.side)
+        damaged = grades.apply(clean, grades.draw(rng, clean=0.2))
+        return thumb(damaged.unsqueeze(0))[0], damaged, clean
+    src, ref = crop(a, rng, args.side), crop(a, rng, args.side)
+    g_ref = grades.draw(rng, clean=0.1)
+    g_src = grades.draw(rng, clean=0.5, strength=0.5)
+    image = grades.apply(src, g_src)
+    target = grades.apply(src, g_ref)
+    reference = grades.apply(ref, g_ref)
+    return torch.cat([thumb(image.unsqueeze(0))[0], thumb(reference.unsqueeze(0))[0]]), image, target
+
+
+class Trainer(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = GradeLUT(in_ch=3 if args.mode == "auto" else 6, bases=args.bases, size=args.size)
+        g = torch.linspace(0, 1, args.size)
+        b, gg, r = torch.meshgrid(g, g, g, indexing="ij")
+        self.register_buffer("identity", torch.stack([r, gg, b]), persistent=False)
+
+    def forward(self, batch):
+        t, image = batch
+        curves, lut = self.net(t)
+        return apply_grade(image, curves, lut), curves, lut
+
+
+def batch_of(rng, pool, n):
+    items = [sample(rng, pool) for _ in range(n)]
+    t, image, target = (torch.stack([it[k] for it in items]).to(device) for k in range(3))
+    return (t, image), target
+
+
+def loss_fn(out, target):
+    y, curves, lut = out
+    # Plain MSE: a mean of log MSE (mean PSNR) was tried and made graded photos worse, since
+    # the ungraded examples (near-zero error) then dominate the gradient.
+    mse = F.mse_loss(y, target)
+    # Smooth, monotone grades: total variation of the LUT's residual and the curves' descents.
+    r = lut - trainer.identity
+    tv = sum((r.diff(dim=d) ** 2).mean() for d in (2, 3, 4))
+    mono = F.relu(-curves.diff(dim=2)).mean() + F.relu(-lut[:, 0].diff(dim=3)).mean() \
+        + F.relu(-lut[:, 1].diff(dim=2)).mean() + F.relu(-lut[:, 2].diff(dim=1)).mean()
+    return mse + 1e-2 * tv + 1e-2 * mono
+
+
+trainer = Trainer().to(device)
+dev_rng = random.Random(12345)
+dev_set = [batch_of(dev_rng, dev_photos, 16) for _ in range(4)]
+
+
+def validate():
+    """Mean PSNR over the dev examples that were graded, and over those that were not."""
+    given, out, clean = [], [], []
+    for (t, image), target in dev_set:
+        y, _, _ = trainer((t, image))
+        for i in range(len(image)):
+            e0, e1 = F.mse_loss(image[i], target[i]), F.mse_loss(y[i], target[i])
+            if e0 > 0:
+                given.append(float(10 * torch.log10(1 / e0))); out.append(float(10 * torch.log10(1 / e1)))
+            else:
+                clean.append(float(10 * torch.log10(1 / e1.clamp(min=1e-10))))
+    m = lambda v: sum(v) / max(len(v), 1)
+    return f"dev: graded {m(given):.2f} → {m(out):.2f} dB ({len(given)}), ungraded → {m(clean):.2f} dB ({len(clean)})"
+
+
+checkpoint = os.path.join(repo, ".cache", "train", f"grade-{args.mode}{args.tag}.pt")
+train(trainer, lambda rng: batch_of(rng, train_photos, args.batch), validate, loss_fn,
+      steps=args.steps, lr=args.lr, seed=args.seed, checkpoint=checkpoint, device=device)
+
+# Export: the predictor's weights (float32: they are small) and a golden pair.
+net = trainer.net.cpu().eval()
+folder = os.path.join(repo, "Plugins", "restore-grade")
+os.makedirs(folder, exist_ok=True)
+save_file({k: v.contiguous() for k, v in net.state_dict().items()}, os.path.join(folder, f"{args.mode}.safetensors"),
+          metadata={"architecture": "grade-lut", "thumbnail": str(args.thumb), "mode": args.mode})
+(t, _), _ = dev_set[0]
+with torch.no_grad():
+    curves, lut = net(t[:1].cpu())
+t[0].cpu().numpy().astype("<f4").tofile(os.path.join(folder, f"golden-{args.mode}.in.f32"))
+np.concatenate([curves[0].numpy().ravel(), lut[0].numpy().ravel()]).astype("<f4").tofile(os.path.join(folder, f"golden-{args.mode}.out.f32"))
+params = sum(p.numel() for p in net.parameters())
+print(f"exported {folder}/{args.mode}.safetensors: {params} parameters", flush=True)
