@@ -30,6 +30,8 @@ from data import split, load_rgb  # noqa: E402
 from restore_training import grades  # noqa: E402
 
 RESTORE = os.path.join(repo, ".build", "release", "restore")
+# Debian's ImageMagick 6 (a shell stand-in may shadow `convert` earlier on PATH).
+CONVERT = "/usr/bin/convert" if os.path.exists("/usr/bin/convert") else "convert"
 GRADES_PER_PHOTO = 3
 
 
@@ -98,7 +100,7 @@ def auto(work):
     ours = [np.asarray(Image.open(f"{work}/ours/{n}").convert("RGB")) for n in names]
     rows = [("as given (graded)", damaged), ("gray world + auto-levels", [gray_world_levels(d) for d in damaged])]
     os.makedirs(f"{work}/im", exist_ok=True); os.makedirs(f"{work}/ffg", exist_ok=True); os.makedirs(f"{work}/ffn", exist_ok=True)
-    rows.append(("ImageMagick -auto-level", [tool(lambda s, t: ["convert", s, "-auto-level", t], f"{work}/in/{n}", f"{work}/im/{n}") for n in names]))
+    rows.append(("ImageMagick -auto-level", [tool(lambda s, t: [CONVERT, s, "-auto-level", t], f"{work}/in/{n}", f"{work}/im/{n}") for n in names]))
     ff = ["ffmpeg", "-v", "error", "-y", "-i"]
     rows.append(("ffmpeg grayworld", [tool(lambda s, t: ff + [s, "-vf", "format=gbrpf32le,grayworld,format=rgb24", t], f"{work}/in/{n}", f"{work}/ffg/{n}") for n in names]))
     rows.append(("ffmpeg normalize", [tool(lambda s, t: ff + [s, "-vf", "normalize", t], f"{work}/in/{n}", f"{work}/ffn/{n}") for n in names]))

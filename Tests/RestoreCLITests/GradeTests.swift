@@ -89,6 +89,18 @@ final class GradeTests: XCTestCase {
         XCTAssertLessThanOrEqual(maxAbsDifference(z.samples, src.samples), 0.5 / 255, "strength 0 is the identity")
     }
 
+    /// Scene-linear values above 1 keep their excess over the LUT's domain (nothing clips).
+    func testValuesAboveOneSurvive() throws {
+        var img = Image(width: 32, height: 16, colorChannels: 3, hasAlpha: false, metadata: ImageMetadata(sampleFormat: .float(bits: 32)))
+        for c in 0..<3 { for y in 0..<16 { for x in 0..<32 { img[x, y, c] = Float(x) / 31 * 3 + Float(c) * 0.05 } } }
+        try ImageFiles.write(img, to: dir + "/hdr.tif", options: EncodeOptions(depth: .float32))
+        let r = try restore("grade", dir + "/hdr.tif", dir + "/hdr-out.tif", "--auto")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let out = try ImageFiles.read(path: dir + "/hdr-out.tif")
+        XCTAssertEqual(out.metadata.sampleFormat, .float(bits: 32))
+        XCTAssertGreaterThan(out.samples.max() ?? 0, 2.5, "the brightest values (3.0 in) stay far above 1")
+    }
+
     /// A frame sequence gets one grade (one exported LUT, each frame's note naming the shot).
     func testOneLUTPerShot() throws {
         try FileManager.default.createDirectory(atPath: dir + "/seq", withIntermediateDirectories: true)

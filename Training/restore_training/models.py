@@ -118,8 +118,9 @@ class GradeLUT(nn.Module):
     fc2's outputs are 3·curve_points curve offsets, then the basis weights) and `bases`
     (bases, 3, size, size, size), indexed [k][channel][blue][green][red]."""
 
-    def __init__(self, in_ch=3, features=(16, 32, 64, 128, 128), hidden=128, curve_points=33, bases=8, size=17):
+    def __init__(self, in_ch=3, features=(16, 32, 64, 128, 128), hidden=128, curve_points=33, bases=8, size=17, levels=False):
         super().__init__()
+        self.levels = levels
         layers, c = [], in_ch
         for f in features:
             layers += [nn.Conv2d(c, f, 3, 2, 1), nn.LeakyReLU(0.1)]
@@ -137,7 +138,9 @@ class GradeLUT(nn.Module):
         self.curve_points, self.size = curve_points, size
 
     def forward(self, thumb):
-        """(curves (N, 3, curve_points), lut (N, 3, size, size, size)) for thumbnails (N, C, T, T)."""
+        """(curves (N, 3, curve_points), lut (N, 3, size, size, size), black (N, 3), white
+        (N, 3)) for thumbnails (N, C, T, T). With `levels`, the grade starts with a per-channel
+        levels stretch from the thumbnail's `levels_of` points (else black 0, white 1)."""
         v = self.body(thumb).mean(dim=(2, 3))
         v = self.fc2(F.leaky_relu(self.fc1(v), 0.1))
         n, p, s = thumb.shape[0], self.curve_points, self.size
@@ -147,7 +150,20 @@ class GradeLUT(nn.Module):
         b, g, r = torch.meshgrid(grid, grid, grid, indexing="ij")
         identity = torch.stack([r, g, b])  # (3, S, S, S): channel, blue, green, red
         lut = identity + torch.einsum("nk,kcdhw->ncdhw", v[:, 3 * p:], self.bases)
-        return curves, lut
+        if self.levels:
+            black, white = levels_of(thumb[:, :3])
+        else:
+            black, white = torch.zeros(n, 3, device=thumb.device), torch.ones(n, 3, device=thumb.device)
+        return curves, lut, black, white
+
+
+def levels_of(thumb):
+    """Per-channel black and white points of thumbnails (N, 3, T, T): the sorted values at
+    indices ⌊0.005·(M − 1)⌋ and round(0.995·(M − 1)) of the M = T² pixels, the black point at
+    most 0.3 and the white point at least 0.7 (a flat image is not blown up)."""
+    s = thumb.flatten(2).sort(dim=2).values
+    m = s.shape[2]
+    return s[:, :, int(0.005 * (m - 1))].clamp(max=0.3), s[:, :, round(0.995 * (m - 1))].clamp(min=0.7)
 
 
 def apply_curves(x, curves):
@@ -170,5 +186,8 @@ def apply_lut3d(x, lut):
     return F.grid_sample(lut, g, mode="bilinear", padding_mode="border", align_corners=True).squeeze(2)
 
 
-def apply_grade(x, curves, lut):
+def apply_grade(x, curves, lut, black=None, white=None):
+    """The levels stretch (when given), the curves, then the 3D LUT."""
+    if black is not None:
+        x = ((x - black[:, :, None, None]) / (white - black)[:, :, None, None]).clamp(0, 1)
     return apply_lut3d(apply_curves(x, curves), lut)

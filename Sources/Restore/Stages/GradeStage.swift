@@ -87,13 +87,13 @@ struct GradeStage: Stage {
         let blended = (0..<sum.count).map { identity[$0] + strength * (sum[$0] * w - identity[$0]) }
         let lut = LUT3D(size: lutSize, values: blended)
         try export?.write(lut, comments: [
-            "restore grade \(modeName == "auto" ? "--auto" : "--match"): \(label), strength \(Self.show(strength)), from \(images.count) image\(images.count == 1 ? "" : "s")",
+            "Made by restore grade \(modeName == "auto" ? "--auto" : "--" + modeName) with plugin \(plugin), strength \(Self.show(strength)), from \(images.count) image\(images.count == 1 ? "" : "s")",
             "Expects RGB encoded as \(Plan.name(space)), 0 to 1; apply tetrahedrally (OpenColorIO's default for .cube, Resolve's best)",
         ])
         return lut
     }
 
-    /// The predicted grade (curves, then the predictor's cube) sampled on this stage's
+    /// The predicted grade (levels, curves, then the predictor's cube) sampled on this stage's
     /// `lutSize`³ grid in `space`, as interleaved node values (red fastest).
     func bake(_ g: GradeParameters) throws -> [Float] {
         let p = g.curvePoints
@@ -101,7 +101,12 @@ struct GradeStage: Stage {
         let c = g.lutSize * g.lutSize * g.lutSize
         var threeD = LUT3D(size: g.lutSize, values: (0..<c).flatMap { i in (0..<3).map { g.lut[$0 * c + i] } })
         threeD.interpolation = .trilinear  // as trained
-        let processor = LUTProcessor(LUT(oneD: curves, threeD: threeD))
+        var steps: [LUTOperation] = [.lut1D(curves), .lut3D(threeD)]
+        if g.black != [0, 0, 0] || g.white != [1, 1, 1] {
+            // The levels stretch: a two-node identity over [black, white] per channel.
+            steps.insert(.lut1D(LUT1D(size: 2, values: [0, 0, 0, 1, 1, 1], domainMin: g.black, domainMax: g.white)), at: 0)
+        }
+        let processor = LUTProcessor(LUT(operations: steps))
         let grid = LUT3D.identity(size: lutSize)
         let n = lutSize * lutSize * lutSize
         // Planar nodes, through sRGB and back when the LUT applies in another space.
