@@ -22,6 +22,10 @@ public final class GradePredictor {
     /// Whether the grade starts with the thumbnail's levels stretch (the weights' metadata
     /// `levels`: "1").
     public let levels: Bool
+    /// Whether a match grade starts with the MKL transfer between the image's and the
+    /// reference's thumbnails (`ColorTransfer.mkl`; metadata `transfer`: "mkl"), the network
+    /// then seeing the image's thumbnail through it.
+    public let transfer: Bool
     /// `bases` × 3 × lutSize³ residual LUT values: [k][channel][blue][green][red].
     private let bases: [Float]
     private let baseCount: Int
@@ -43,6 +47,7 @@ public final class GradePredictor {
         let side = Int(file.metadata["thumbnail"] ?? "64") ?? 0
         guard (8...1024).contains(side) else { throw bad("metadata 'thumbnail' must be a side from 8 to 1024 pixels, got '\(file.metadata["thumbnail"]!)'") }
         levels = file.metadata["levels"] == "1"
+        transfer = file.metadata["transfer"] == "mkl"
         bases = b.values; baseCount = k; lutSize = s; curvePoints = (fc2.shape[0] - k) / 3; thumbnailSide = side
         graph = try LayerGraph(safetensors: path, architecture: .gradeLUT, backend: .reference, threads: threads)
         inChannels = try file.tensor("body.0.weight", rank: 4).shape[1]
@@ -56,7 +61,20 @@ public final class GradePredictor {
         guard thumbnail.count == inChannels * n else {
             throw NNError(path: path, reason: .shape, detail: "thumbnail of \(thumbnail.count) values, expected \(inChannels)×\(thumbnailSide)²")
         }
-        let v = try graph.run(Tensor(c: inChannels, h: thumbnailSide, w: thumbnailSide, data: thumbnail)).data
+        var input = thumbnail
+        var matrix: [Float] = [1, 0, 0, 0, 1, 0, 0, 0, 1], offset: [Float] = [0, 0, 0]
+        if transfer && inChannels == 6 {
+            let (a, b) = ColorTransfer.mkl(source: thumbnail[0..<(3 * n)], reference: thumbnail[(3 * n)...], count: n)
+            matrix = a.map(Float.init); offset = b.map(Float.init)
+            for i in 0..<n {
+                let x = (0..<3).map { thumbnail[$0 * n + i] }
+                for r in 0..<3 {
+                    let y = matrix[r * 3] * x[0] + matrix[r * 3 + 1] * x[1] + matrix[r * 3 + 2] * x[2] + offset[r]
+                    input[r * n + i] = Swift.min(Swift.max(y, 0), 1)
+                }
+            }
+        }
+        let v = try graph.run(Tensor(c: inChannels, h: thumbnailSide, w: thumbnailSide, data: input)).data
         let p = curvePoints, cube = lutSize * lutSize * lutSize
         guard v.count == 3 * p + baseCount else { throw NNError(path: path, reason: .shape, detail: "the predictor gave \(v.count) values, expected \(3 * p + baseCount)") }
         var curves = [Float](repeating: 0, count: 3 * p)
@@ -80,7 +98,8 @@ public final class GradePredictor {
                 white[c] = Swift.max(sorted[Int((0.995 * Double(n - 1)).rounded())], 0.7)
             }
         }
-        return GradeParameters(black: black, white: white, curvePoints: p, curves: curves, lutSize: lutSize, lut: lut)
+        return GradeParameters(matrix: matrix, offset: offset, black: black, white: white, curvePoints: p, curves: curves,
+                               lutSize: lutSize, lut: lut)
     }
 
     /// The `side`² area average of the first `channels` planes of a planar image (each pixel
@@ -122,9 +141,12 @@ public final class GradePredictor {
     }
 }
 
-/// A predicted grade: a per-channel levels stretch (black → 0, white → 1, clamped), curves,
-/// then a 3D LUT, all over 0…1 in the predictor's encoding (sRGB).
+/// A predicted grade: a colour transfer (out = matrix · in + offset, clamped to 0…1), a
+/// per-channel levels stretch (black → 0, white → 1, clamped), curves, then a 3D LUT, all
+/// over 0…1 in the predictor's encoding (sRGB).
 public struct GradeParameters: Sendable, Equatable {
+    /// The transfer: 9 coefficients row-major and 3 offsets (the identity when none).
+    public let matrix: [Float], offset: [Float]
     /// Per-channel black and white points (0 and 1: no stretch).
     public let black: [Float], white: [Float]
     public let curvePoints: Int
