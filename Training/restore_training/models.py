@@ -118,9 +118,9 @@ class GradeLUT(nn.Module):
     fc2's outputs are 3·curve_points curve offsets, then the basis weights) and `bases`
     (bases, 3, size, size, size), indexed [k][channel][blue][green][red]."""
 
-    def __init__(self, in_ch=3, features=(16, 32, 64, 128, 128), hidden=128, curve_points=33, bases=8, size=17, levels=False, transfer=False):
+    def __init__(self, in_ch=3, features=(16, 32, 64, 128, 128), hidden=128, curve_points=33, bases=8, size=17, transfer=False):
         super().__init__()
-        self.levels, self.transfer = levels, transfer
+        self.transfer = transfer
         layers, c = [], in_ch
         for f in features:
             layers += [nn.Conv2d(c, f, 3, 2, 1), nn.LeakyReLU(0.1)]
@@ -138,12 +138,10 @@ class GradeLUT(nn.Module):
         self.curve_points, self.size = curve_points, size
 
     def forward(self, thumb):
-        """(curves (N, 3, curve_points), lut (N, 3, size, size, size), black (N, 3), white
-        (N, 3), matrix (N, 3, 3), offset (N, 3)) for thumbnails (N, C, T, T). With `levels`,
-        the grade starts with a per-channel levels stretch from the thumbnail's `levels_of`
-        points (else black 0, white 1); with `transfer` (match: the image's thumbnail, then the
-        reference's), with the MKL transfer between them (`mkl`; else the identity), and the
-        network sees the image's thumbnail through it."""
+        """(curves (N, 3, curve_points), lut (N, 3, size, size, size), matrix (N, 3, 3), offset
+        (N, 3)) for thumbnails (N, C, T, T). With `transfer` (match: the image's thumbnail, then
+        the reference's) the grade starts with the MKL transfer between them (`mkl`; else the
+        identity), and the network sees the image's thumbnail through it."""
         n = thumb.shape[0]
         matrix, offset = torch.eye(3, device=thumb.device).expand(n, 3, 3), torch.zeros(n, 3, device=thumb.device)
         if self.transfer:
@@ -159,11 +157,7 @@ class GradeLUT(nn.Module):
         b, g, r = torch.meshgrid(grid, grid, grid, indexing="ij")
         identity = torch.stack([r, g, b])  # (3, S, S, S): channel, blue, green, red
         lut = identity + torch.einsum("nk,kcdhw->ncdhw", v[:, 3 * p:], self.bases)
-        if self.levels:
-            black, white = levels_of(thumb[:, :3])
-        else:
-            black, white = torch.zeros(n, 3, device=thumb.device), torch.ones(n, 3, device=thumb.device)
-        return curves, lut, black, white, matrix, offset
+        return curves, lut, matrix, offset
 
 
 def mkl(src, ref, eps=1e-4):
@@ -187,15 +181,6 @@ def mkl(src, ref, eps=1e-4):
     return a.float(), b.float()
 
 
-def levels_of(thumb):
-    """Per-channel black and white points of thumbnails (N, 3, T, T): the sorted values at
-    indices ⌊0.005·(M − 1)⌋ and round(0.995·(M − 1)) of the M = T² pixels, the black point at
-    most 0.3 and the white point at least 0.7 (a flat image is not blown up)."""
-    s = thumb.flatten(2).sort(dim=2).values
-    m = s.shape[2]
-    return s[:, :, int(0.005 * (m - 1))].clamp(max=0.3), s[:, :, round(0.995 * (m - 1))].clamp(min=0.7)
-
-
 def apply_curves(x, curves):
     """Per-channel 1D LUTs (N, 3, P) applied to x (N, 3, H, W) with linear interpolation,
     inputs clamped to 0..1 (as restore's LUT1D step)."""
@@ -216,11 +201,8 @@ def apply_lut3d(x, lut):
     return F.grid_sample(lut, g, mode="bilinear", padding_mode="border", align_corners=True).squeeze(2)
 
 
-def apply_grade(x, curves, lut, black=None, white=None, matrix=None, offset=None):
-    """The colour transfer (when given), the levels stretch (when given), the curves, then the
-    3D LUT."""
+def apply_grade(x, curves, lut, matrix=None, offset=None):
+    """The colour transfer (when given), the curves, then the 3D LUT."""
     if matrix is not None:
         x = (torch.einsum("nij,njhw->nihw", matrix, x) + offset[:, :, None, None]).clamp(0, 1)
-    if black is not None:
-        x = ((x - black[:, :, None, None]) / (white - black)[:, :, None, None]).clamp(0, 1)
     return apply_lut3d(apply_curves(x, curves), lut)

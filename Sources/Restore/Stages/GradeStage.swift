@@ -93,7 +93,7 @@ struct GradeStage: Stage {
         return lut
     }
 
-    /// The predicted grade (transfer, levels, curves, then the predictor's cube) sampled on this stage's
+    /// The predicted grade (transfer, curves, then the predictor's cube) sampled on this stage's
     /// `lutSize`³ grid in `space`, as interleaved node values (red fastest).
     func bake(_ g: GradeParameters) throws -> [Float] {
         let p = g.curvePoints
@@ -102,10 +102,6 @@ struct GradeStage: Stage {
         var threeD = LUT3D(size: g.lutSize, values: (0..<c).flatMap { i in (0..<3).map { g.lut[$0 * c + i] } })
         threeD.interpolation = .trilinear  // as trained
         var steps: [LUTOperation] = [.lut1D(curves), .lut3D(threeD)]
-        if g.black != [0, 0, 0] || g.white != [1, 1, 1] {
-            // The levels stretch: a two-node identity over [black, white] per channel.
-            steps.insert(.lut1D(LUT1D(size: 2, values: [0, 0, 0, 1, 1, 1], domainMin: g.black, domainMax: g.white)), at: 0)
-        }
         if g.matrix != [1, 0, 0, 0, 1, 0, 0, 0, 1] || g.offset != [0, 0, 0] {
             // The colour transfer, clamped to 0…1 by the next step's domain (as in training).
             steps.insert(.matrix(g.matrix + g.offset), at: 0)

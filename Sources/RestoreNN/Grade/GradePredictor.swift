@@ -2,8 +2,7 @@ import RestoreCore
 
 /// restore's colour-grading predictor (architecture `grade-lut`; `GradeLUT` in
 /// Training/restore_training/models.py): a small CNN on a thumbnail predicts one global grade,
-/// an optional per-channel levels stretch measured on the thumbnail (`levels`), a per-channel
-/// 1D curve, then a 3D LUT that is the identity plus a weighted sum of the file's learned
+/// (for matching) a colour transfer measured on the thumbnails, a per-channel 1D curve, then a 3D LUT that is the identity plus a weighted sum of the file's learned
 /// basis LUTs (SepLUT-style). With 3 input channels it restores (`--auto`);
 /// with 6 (the image's thumbnail, then the reference's) it matches a reference (`--match`).
 ///
@@ -19,9 +18,6 @@ public final class GradePredictor {
     public let curvePoints: Int
     /// Nodes per axis of the 3D LUT.
     public let lutSize: Int
-    /// Whether the grade starts with the thumbnail's levels stretch (the weights' metadata
-    /// `levels`: "1").
-    public let levels: Bool
     /// Whether a match grade starts with the MKL transfer between the image's and the
     /// reference's thumbnails (`ColorTransfer.mkl`; metadata `transfer`: "mkl"), the network
     /// then seeing the image's thumbnail through it.
@@ -46,7 +42,6 @@ public final class GradePredictor {
         }
         let side = Int(file.metadata["thumbnail"] ?? "64") ?? 0
         guard (8...1024).contains(side) else { throw bad("metadata 'thumbnail' must be a side from 8 to 1024 pixels, got '\(file.metadata["thumbnail"]!)'") }
-        levels = file.metadata["levels"] == "1"
         transfer = file.metadata["transfer"] == "mkl"
         bases = b.values; baseCount = k; lutSize = s; curvePoints = (fc2.shape[0] - k) / 3; thumbnailSide = side
         graph = try LayerGraph(safetensors: path, architecture: .gradeLUT, backend: .reference, threads: threads)
@@ -89,17 +84,7 @@ public final class GradePredictor {
                 lut[c * cube + i] = x
             }
         }
-        var black: [Float] = [0, 0, 0], white: [Float] = [1, 1, 1]
-        if levels {
-            // As levels_of in models.py: the sorted values at ⌊0.005·(M − 1)⌋ and round(0.995·(M − 1)).
-            for c in 0..<3 {
-                let sorted = thumbnail[(c * n)..<((c + 1) * n)].sorted()
-                black[c] = Swift.min(sorted[Int(0.005 * Double(n - 1))], 0.3)
-                white[c] = Swift.max(sorted[Int((0.995 * Double(n - 1)).rounded())], 0.7)
-            }
-        }
-        return GradeParameters(matrix: matrix, offset: offset, black: black, white: white, curvePoints: p, curves: curves,
-                               lutSize: lutSize, lut: lut)
+        return GradeParameters(matrix: matrix, offset: offset, curvePoints: p, curves: curves, lutSize: lutSize, lut: lut)
     }
 
     /// The `side`² area average of the first `channels` planes of a planar image (each pixel
@@ -141,14 +126,11 @@ public final class GradePredictor {
     }
 }
 
-/// A predicted grade: a colour transfer (out = matrix · in + offset, clamped to 0…1), a
-/// per-channel levels stretch (black → 0, white → 1, clamped), curves, then a 3D LUT, all
-/// over 0…1 in the predictor's encoding (sRGB).
+/// A predicted grade: a colour transfer (out = matrix · in + offset, clamped to 0…1), curves,
+/// then a 3D LUT, all over 0…1 in the predictor's encoding (sRGB).
 public struct GradeParameters: Sendable, Equatable {
     /// The transfer: 9 coefficients row-major and 3 offsets (the identity when none).
     public let matrix: [Float], offset: [Float]
-    /// Per-channel black and white points (0 and 1: no stretch).
-    public let black: [Float], white: [Float]
     public let curvePoints: Int
     /// 3 × `curvePoints` values, channel-major (red's curve first).
     public let curves: [Float]
