@@ -14,8 +14,7 @@ Run (CPU or GPU; seeded and resumable — rerun the same command to continue):
 Writes .cache/train/grade-<mode>.pt, Plugins/restore-grade/<mode>.safetensors and the golden
 pair Plugins/restore-grade/golden-<mode>.{in,out}.f32: the thumbnail (C, T, T) and the
 predicted grade (3·P curve values, channel-major, then the 3·S³ LUT values, channel-major,
-red fastest, then the 3×3 transfer matrix row-major and its 3 offsets), float32
-little-endian.
+red fastest), float32 little-endian.
 """
 import argparse
 import os
@@ -42,7 +41,6 @@ ap.add_argument("--bases", type=int, default=8)
 ap.add_argument("--size", type=int, default=17)
 ap.add_argument("--lr", type=float, default=2e-3)
 ap.add_argument("--seed", type=int, default=0)
-ap.add_argument("--transfer", type=int, default=1, help="--mode match: start the grade with the MKL transfer between the thumbnails (0: no)")
 ap.add_argument("--tag", default="", help="checkpoint name suffix (experiments)")
 ap.add_argument("--threads", type=int, default=os.cpu_count())
 args = ap.parse_args()
@@ -106,16 +104,15 @@ def sample(rng, pool):
 class Trainer(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.net = GradeLUT(in_ch=3 if args.mode == "auto" else 6, bases=args.bases, size=args.size,
-                            transfer=args.mode == "match" and args.transfer == 1)
+        self.net = GradeLUT(in_ch=3 if args.mode == "auto" else 6, bases=args.bases, size=args.size)
         g = torch.linspace(0, 1, args.size)
         b, gg, r = torch.meshgrid(g, g, g, indexing="ij")
         self.register_buffer("identity", torch.stack([r, gg, b]), persistent=False)
 
     def forward(self, batch):
         t, image = batch
-        curves, lut, matrix, offset = self.net(t)
-        return apply_grade(image, curves, lut, matrix, offset), curves, lut
+        curves, lut = self.net(t)
+        return apply_grade(image, curves, lut), curves, lut
 
 
 def batch_of(rng, pool, n):
@@ -166,8 +163,7 @@ net = trainer.net.cpu().eval()
 folder = os.path.join(repo, "Plugins", "restore-grade")
 os.makedirs(folder, exist_ok=True)
 save_file({k: v.contiguous() for k, v in net.state_dict().items()}, os.path.join(folder, f"{args.mode}.safetensors"),
-          metadata={"architecture": "grade-lut", "thumbnail": str(args.thumb), "mode": args.mode,
-                    "transfer": "mkl" if net.transfer else "none"})
+          metadata={"architecture": "grade-lut", "thumbnail": str(args.thumb), "mode": args.mode})
 (t, _), _ = dev_set[0]
 with torch.no_grad():
     grade = net(t[:1].cpu())

@@ -118,9 +118,8 @@ class GradeLUT(nn.Module):
     fc2's outputs are 3·curve_points curve offsets, then the basis weights) and `bases`
     (bases, 3, size, size, size), indexed [k][channel][blue][green][red]."""
 
-    def __init__(self, in_ch=3, features=(16, 32, 64, 128, 128), hidden=128, curve_points=33, bases=8, size=17, transfer=False):
+    def __init__(self, in_ch=3, features=(16, 32, 64, 128, 128), hidden=128, curve_points=33, bases=8, size=17):
         super().__init__()
-        self.transfer = transfer
         layers, c = [], in_ch
         for f in features:
             layers += [nn.Conv2d(c, f, 3, 2, 1), nn.LeakyReLU(0.1)]
@@ -138,16 +137,8 @@ class GradeLUT(nn.Module):
         self.curve_points, self.size = curve_points, size
 
     def forward(self, thumb):
-        """(curves (N, 3, curve_points), lut (N, 3, size, size, size), matrix (N, 3, 3), offset
-        (N, 3)) for thumbnails (N, C, T, T). With `transfer` (match: the image's thumbnail, then
-        the reference's) the grade starts with the MKL transfer between them (`mkl`; else the
-        identity), and the network sees the image's thumbnail through it."""
+        """(curves (N, 3, curve_points), lut (N, 3, size, size, size)) for thumbnails (N, C, T, T)."""
         n = thumb.shape[0]
-        matrix, offset = torch.eye(3, device=thumb.device).expand(n, 3, 3), torch.zeros(n, 3, device=thumb.device)
-        if self.transfer:
-            matrix, offset = mkl(thumb[:, :3], thumb[:, 3:])
-            moved = (torch.einsum("nij,njhw->nihw", matrix, thumb[:, :3]) + offset[:, :, None, None]).clamp(0, 1)
-            thumb = torch.cat([moved, thumb[:, 3:]], dim=1)
         v = self.body(thumb).mean(dim=(2, 3))
         v = self.fc2(F.leaky_relu(self.fc1(v), 0.1))
         p, s = self.curve_points, self.size
@@ -157,28 +148,7 @@ class GradeLUT(nn.Module):
         b, g, r = torch.meshgrid(grid, grid, grid, indexing="ij")
         identity = torch.stack([r, g, b])  # (3, S, S, S): channel, blue, green, red
         lut = identity + torch.einsum("nk,kcdhw->ncdhw", v[:, 3 * p:], self.bases)
-        return curves, lut, matrix, offset
-
-
-def mkl(src, ref, eps=1e-4):
-    """Pitié and Kokaram's linear Monge–Kantorovich colour transfer from the colours of `src`
-    to those of `ref` (thumbnails (N, 3, T, T)): (A (N, 3, 3), b (N, 3)), out = A·x + b with
-    A = Σs^−½ (Σs^½ Σr Σs^½)^½ Σs^−½ and b = μr − A·μs; covariances over the T² pixels
-    (divided by T²) plus eps·I; computed in float64."""
-    xs, xr = src.flatten(2).double(), ref.flatten(2).double()
-    ms, mr = xs.mean(2), xr.mean(2)
-    eye = torch.eye(3, dtype=torch.float64, device=src.device)
-    def cov(x, m):
-        d = x - m[:, :, None]
-        return d @ d.transpose(1, 2) / x.shape[2] + eps * eye
-    def power(c, e):
-        w, v = torch.linalg.eigh(c)
-        return v @ torch.diag_embed(w.clamp(min=eps) ** e) @ v.transpose(1, 2)
-    cs, cr = cov(xs, ms), cov(xr, mr)
-    root, inverse = power(cs, 0.5), power(cs, -0.5)
-    a = inverse @ power(root @ cr @ root, 0.5) @ inverse
-    b = mr - (a @ ms[:, :, None])[:, :, 0]
-    return a.float(), b.float()
+        return curves, lut
 
 
 def apply_curves(x, curves):
@@ -201,8 +171,6 @@ def apply_lut3d(x, lut):
     return F.grid_sample(lut, g, mode="bilinear", padding_mode="border", align_corners=True).squeeze(2)
 
 
-def apply_grade(x, curves, lut, matrix=None, offset=None):
-    """The colour transfer (when given), the curves, then the 3D LUT."""
-    if matrix is not None:
-        x = (torch.einsum("nij,njhw->nihw", matrix, x) + offset[:, :, None, None]).clamp(0, 1)
+def apply_grade(x, curves, lut):
+    """The curves, then the 3D LUT."""
     return apply_lut3d(apply_curves(x, curves), lut)

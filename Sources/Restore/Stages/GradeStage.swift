@@ -93,7 +93,7 @@ struct GradeStage: Stage {
         return lut
     }
 
-    /// The predicted grade (transfer, curves, then the predictor's cube) sampled on this stage's
+    /// The predicted grade (curves, then the predictor's cube) sampled on this stage's
     /// `lutSize`³ grid in `space`, as interleaved node values (red fastest).
     func bake(_ g: GradeParameters) throws -> [Float] {
         let p = g.curvePoints
@@ -101,12 +101,7 @@ struct GradeStage: Stage {
         let c = g.lutSize * g.lutSize * g.lutSize
         var threeD = LUT3D(size: g.lutSize, values: (0..<c).flatMap { i in (0..<3).map { g.lut[$0 * c + i] } })
         threeD.interpolation = .trilinear  // as trained
-        var steps: [LUTOperation] = [.lut1D(curves), .lut3D(threeD)]
-        if g.matrix != [1, 0, 0, 0, 1, 0, 0, 0, 1] || g.offset != [0, 0, 0] {
-            // The colour transfer, clamped to 0…1 by the next step's domain (as in training).
-            steps.insert(.matrix(g.matrix + g.offset), at: 0)
-        }
-        let processor = LUTProcessor(LUT(operations: steps))
+        let processor = LUTProcessor(LUT(oneD: curves, threeD: threeD))
         let grid = LUT3D.identity(size: lutSize)
         let n = lutSize * lutSize * lutSize
         // Planar nodes, through sRGB and back when the LUT applies in another space.

@@ -2,7 +2,7 @@ import RestoreCore
 
 /// restore's colour-grading predictor (architecture `grade-lut`; `GradeLUT` in
 /// Training/restore_training/models.py): a small CNN on a thumbnail predicts one global grade,
-/// (for matching) a colour transfer measured on the thumbnails, a per-channel 1D curve, then a 3D LUT that is the identity plus a weighted sum of the file's learned
+/// a per-channel 1D curve, then a 3D LUT that is the identity plus a weighted sum of the file's learned
 /// basis LUTs (SepLUT-style). With 3 input channels it restores (`--auto`);
 /// with 6 (the image's thumbnail, then the reference's) it matches a reference (`--match`).
 ///
@@ -18,10 +18,6 @@ public final class GradePredictor {
     public let curvePoints: Int
     /// Nodes per axis of the 3D LUT.
     public let lutSize: Int
-    /// Whether a match grade starts with the MKL transfer between the image's and the
-    /// reference's thumbnails (`ColorTransfer.mkl`; metadata `transfer`: "mkl"), the network
-    /// then seeing the image's thumbnail through it.
-    public let transfer: Bool
     /// `bases` × 3 × lutSize³ residual LUT values: [k][channel][blue][green][red].
     private let bases: [Float]
     private let baseCount: Int
@@ -42,7 +38,6 @@ public final class GradePredictor {
         }
         let side = Int(file.metadata["thumbnail"] ?? "64") ?? 0
         guard (8...1024).contains(side) else { throw bad("metadata 'thumbnail' must be a side from 8 to 1024 pixels, got '\(file.metadata["thumbnail"]!)'") }
-        transfer = file.metadata["transfer"] == "mkl"
         bases = b.values; baseCount = k; lutSize = s; curvePoints = (fc2.shape[0] - k) / 3; thumbnailSide = side
         graph = try LayerGraph(safetensors: path, architecture: .gradeLUT, backend: .reference, threads: threads)
         inChannels = try file.tensor("body.0.weight", rank: 4).shape[1]
@@ -56,20 +51,7 @@ public final class GradePredictor {
         guard thumbnail.count == inChannels * n else {
             throw NNError(path: path, reason: .shape, detail: "thumbnail of \(thumbnail.count) values, expected \(inChannels)×\(thumbnailSide)²")
         }
-        var input = thumbnail
-        var matrix: [Float] = [1, 0, 0, 0, 1, 0, 0, 0, 1], offset: [Float] = [0, 0, 0]
-        if transfer && inChannels == 6 {
-            let (a, b) = ColorTransfer.mkl(source: thumbnail[0..<(3 * n)], reference: thumbnail[(3 * n)...], count: n)
-            matrix = a.map(Float.init); offset = b.map(Float.init)
-            for i in 0..<n {
-                let x = (0..<3).map { thumbnail[$0 * n + i] }
-                for r in 0..<3 {
-                    let y = matrix[r * 3] * x[0] + matrix[r * 3 + 1] * x[1] + matrix[r * 3 + 2] * x[2] + offset[r]
-                    input[r * n + i] = Swift.min(Swift.max(y, 0), 1)
-                }
-            }
-        }
-        let v = try graph.run(Tensor(c: inChannels, h: thumbnailSide, w: thumbnailSide, data: input)).data
+        let v = try graph.run(Tensor(c: inChannels, h: thumbnailSide, w: thumbnailSide, data: thumbnail)).data
         let p = curvePoints, cube = lutSize * lutSize * lutSize
         guard v.count == 3 * p + baseCount else { throw NNError(path: path, reason: .shape, detail: "the predictor gave \(v.count) values, expected \(3 * p + baseCount)") }
         var curves = [Float](repeating: 0, count: 3 * p)
@@ -84,7 +66,7 @@ public final class GradePredictor {
                 lut[c * cube + i] = x
             }
         }
-        return GradeParameters(matrix: matrix, offset: offset, curvePoints: p, curves: curves, lutSize: lutSize, lut: lut)
+        return GradeParameters(curvePoints: p, curves: curves, lutSize: lutSize, lut: lut)
     }
 
     /// The `side`² area average of the first `channels` planes of a planar image (each pixel
@@ -126,11 +108,9 @@ public final class GradePredictor {
     }
 }
 
-/// A predicted grade: a colour transfer (out = matrix · in + offset, clamped to 0…1), curves,
-/// then a 3D LUT, all over 0…1 in the predictor's encoding (sRGB).
+/// A predicted grade: per-channel curves, then a 3D LUT, both over 0…1 in the predictor's
+/// encoding (sRGB).
 public struct GradeParameters: Sendable, Equatable {
-    /// The transfer: 9 coefficients row-major and 3 offsets (the identity when none).
-    public let matrix: [Float], offset: [Float]
     public let curvePoints: Int
     /// 3 × `curvePoints` values, channel-major (red's curve first).
     public let curves: [Float]
