@@ -15,7 +15,7 @@ if [ "$what" = speed ] || [ "$what" = all ]; then
     work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
     ffmpeg -v error -i Samples/fruits.jpg -vf scale=3840:2160:flags=lanczos -pix_fmt rgb48le "$work/4k.tif"
     B=.build/release/restore
-    best() { local b=999; for _ in 1 2 3; do local s=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 ); b=$(python3 -c "print(min($b, $s))"); done; echo "$b"; }
+    best() { local b=999; for _ in 1 2 3; do /usr/bin/time -o "$work/t" -f %e "$@" >/dev/null 2>&1; b=$(python3 -c "print(min($b, $(cat "$work/t")))"); done; echo "$b"; }
     g=$(best $B grade "$work/4k.tif" "$work/g.tif" --auto --force)
     c=$(best $B convert "$work/4k.tif" "$work/c.tif" --force)
     echo "4K 16-bit TIFF, 2 cores, best of 3: restore grade --auto ${g} s; restore convert ${c} s (read + write alone)"

@@ -270,6 +270,11 @@ final class PipelineTests: XCTestCase {
         var r = try cli.restore("plugins", "validate", Fixtures.repository + "/Plugins/vignette")
         XCTAssertEqual(r.code, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("ok (native plugin 'vignette' for stage filter)"))
+        for id in ["restore-denoise", "restore-sr-x2", "restore-sr-x4", "restore-grade"] {
+            r = try cli.restore("plugins", "validate", Fixtures.repository + "/Plugins/" + id)
+            XCTAssertEqual(r.code, 0, "\(id): \(r.stderr)")
+        }
+        XCTAssertTrue(r.stdout.contains("match: 6 channels of a 64² thumbnail"), r.stdout)
         let broken = dir + "/broken"
         try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
         try "id: broken\nkind: model\nstage: upscale\nformat: ncnn\nfiles: {param: gone.param}\n".write(toFile: broken + "/plugin.yaml", atomically: true, encoding: .utf8)

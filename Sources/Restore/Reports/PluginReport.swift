@@ -103,6 +103,14 @@ public enum PluginReport {
                 throw PluginError(path: lib, reason: .native, "no 'restore_plugin_entry' symbol: not a restore plugin")
             }
             return (m, "library \(lib): \(elf.machine) shared object defining restore_plugin_entry (not loaded; --load also loads it and checks the ABI version)")
+        case .model where m.architecture == Architecture.gradeLUT.rawValue:
+            // A grading predictor: not an image-to-image network; each weight file must load.
+            let files = ["weights", "match"].compactMap { k in m.files[k].map { (k, $0) } }
+            let found = try files.map { (key, file) throws -> String in
+                let p = try GradePredictor(path: file)
+                return "\(key): \(p.inChannels) channels of a \(p.thumbnailSide)² thumbnail → \(p.curvePoints)-node curves and a \(p.lutSize)³ LUT"
+            }
+            return (m, found.joined(separator: "; "))
         case .model:
             let g = try Model.of(m, builder: StageBuilder(environment: .builtIn, threads: 1)).tiled().geometry
             if g.scale != m.scale {
