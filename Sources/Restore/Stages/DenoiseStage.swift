@@ -36,7 +36,10 @@ struct DenoiseStage: Stage {
                 s = v; shown = "σ ≈ \((s * 10).rounded() / 10) (the shot's, from \(d.samples) frame\(d.samples == 1 ? "" : "s"))"
             } else { s = NoiseEstimate.sigma(of: image); shown = "σ ≈ \((s * 10).rounded() / 10)" }
         }
-        if sigma == .auto, s < Self.cleanBelow { return ["denoise: \(shown): below \(Self.cleanBelow), clean: not denoised"] }
+        if sigma == .auto, s < Self.cleanBelow {
+            let shot = context.decision?.values["sigma"] != nil ? " (the shot's)" : ""
+            return ["denoise: σ ≈ \(String(format: "%.2f", s))\(shot): below \(Self.cleanBelow), clean: not denoised"]
+        }
         if let nb = candidates.first(where: { $0.manifest?.parameters.contains { $0.name == "sigma" } == true }) {
             let range = nb.manifest!.parameters.first { $0.name == "sigma" }!.range ?? 0...255
             let level = Float(Swift.min(Swift.max(s, range.lowerBound), range.upperBound) / 255)
