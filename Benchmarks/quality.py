@@ -13,8 +13,13 @@ clipped, saved as 8-bit PNG); restore runs `restore denoise --model ID --sigma �
 `fastNlMeansDenoisingColored` (h = hColor = 0.8σ, 7×7 patches, 21×21 search) are the
 baselines; RGB PSNR on 8-bit results.
 
+Realistic camera noise (`--noise camera`): the same crops through the camera pipeline of
+Training/restore_training/camera_noise.py (unprocessing, Bayer mosaic, shot and read noise,
+bilinear demosaic, sRGB; low and high levels, without and with JPEG q90); restore runs
+`--sigma auto`, BM3D gets the true error std of each image (in 8-bit levels).
+
 Usage: python3 Benchmarks/quality.py sr --scale 2 --model restore-sr-x2 [--restore .build/release/restore]
-       python3 Benchmarks/quality.py denoise --model restore-denoise [--photos N] [--crop corner]
+       python3 Benchmarks/quality.py denoise --model restore-denoise [--photos N] [--crop corner] [--noise camera]
 """
 import time
 import argparse
@@ -65,7 +70,40 @@ def sr(args):
         print(f"  {k:28s} {ps:6.2f} dB  {ss:.4f}  ({ps - base:+.2f} dB vs bicubic)")
 
 
+def camera(args):
+    import bm3d
+    from restore_training.camera_noise import camera_noise
+    _, val = split()
+    val = val[: args.photos]
+    print(f"realistic camera noise on {len(val)} held-out photos (256x256 {args.crop} crops, RGB PSNR dB; gain over the noisy input):")
+    print(f"  {'noise':18s} {'noisy':>6s} {'true std':>8s} {'restore auto':>13s} {'BM3D (true std)':>16s}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for level in ("low", "high"):
+            for jpeg in (None, 90):
+                noisy_p, ours, theirs, stds = [], [], [], []
+                for i, p in enumerate(val):
+                    photo = np.asarray(load_rgb(p, 768))
+                    clean = centre_crop(photo, 256) if args.crop == "centre" else photo[:256, :256]
+                    noisy = camera_noise(clean, level, 7000 + i, jpeg)
+                    std = float(np.std(noisy.astype(np.float64) - clean))
+                    src, dst = os.path.join(tmp, f"n{i}.png"), os.path.join(tmp, f"d{i}.png")
+                    Image.fromarray(noisy).save(src)
+                    subprocess.run([args.restore, "denoise", src, dst, "--model", args.model, "--sigma", "auto", "--threads", "2",
+                                    "--progress", "off", "--force"], check=True, capture_output=True)
+                    c = clean.astype(np.float64)
+                    noisy_p.append(psnr(noisy.astype(np.float64), c)); stds.append(std)
+                    ours.append(psnr(np.asarray(Image.open(dst).convert("RGB"), dtype=np.float64), c))
+                    b = bm3d.bm3d_rgb(noisy / 255.0, std / 255.0)
+                    theirs.append(psnr(np.round(np.clip(b, 0, 1) * 255), c))
+                n0 = np.mean(noisy_p)
+                name = f"{level}{' + JPEG q90' if jpeg else ''}"
+                print(f"  {name:18s} {n0:6.2f} {np.mean(stds):8.2f} {np.mean(ours):6.2f} ({np.mean(ours) - n0:+.2f}) "
+                      f"{np.mean(theirs):8.2f} ({np.mean(theirs) - n0:+.2f})", flush=True)
+
+
 def denoise(args):
+    if args.noise == "camera":
+        return camera(args)
     import bm3d
     import cv2
     _, val = split()
@@ -109,6 +147,7 @@ def denoise(args):
 ap = argparse.ArgumentParser()
 ap.add_argument("task", choices=["sr", "denoise"])
 ap.add_argument("--photos", type=int, default=15)
+ap.add_argument("--noise", choices=["gaussian", "camera"], default="gaussian", help="denoise: additive Gaussian (σ 15/25/50) or realistic camera noise")
 ap.add_argument("--no-baselines", action="store_true", help="denoise: skip BM3D and NLM (slow)")
 ap.add_argument("--crop", choices=["centre", "corner"], default="centre",
                 help="denoise: which 256² crop of each photo; `corner` (top-left) is a second look, mostly at other "
