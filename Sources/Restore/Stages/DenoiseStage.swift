@@ -5,13 +5,8 @@ import RestorePlugins
 
 /// Denoising, decided per image: σ is estimated (`auto`) or given, then the plugin is chosen
 /// (a non-blind model gets σ as a noise-level plane; fixed-strength models are picked by
-/// their `noise_range`), or the image is left alone when it is cleaner than every range — or,
-/// with an estimated σ, below `cleanBelow`.
+/// their `noise_range`), or the image is left alone when it is cleaner than every range.
 struct DenoiseStage: Stage {
-    /// An estimated σ below this (8-bit levels) is a clean image: the network is not run, so a
-    /// clean photo passes through in I/O time. Noise of σ 1 is below one quantisation step of
-    /// most 8-bit encodings and invisible; the estimator reads clean photos at 0.3–0.9.
-    static let cleanBelow = 1.0
     enum Sigma: Sendable, Equatable { case auto, fixed(Double) }
     let sigma: Sigma
     /// The plugin asked for, or every denoise plugin by preference (never empty).
@@ -35,10 +30,6 @@ struct DenoiseStage: Stage {
             if let d = context.decision, let v = d.values["sigma"] {
                 s = v; shown = "σ ≈ \((s * 10).rounded() / 10) (the shot's, from \(d.samples) frame\(d.samples == 1 ? "" : "s"))"
             } else { s = NoiseEstimate.sigma(of: image); shown = "σ ≈ \((s * 10).rounded() / 10)" }
-        }
-        if sigma == .auto, s < Self.cleanBelow {
-            let shot = context.decision?.values["sigma"] != nil ? " (the shot's)" : ""
-            return ["denoise: σ ≈ \(String(format: "%.2f", s))\(shot): below \(Self.cleanBelow), clean: not denoised"]
         }
         if let nb = candidates.first(where: { $0.manifest?.parameters.contains { $0.name == "sigma" } == true }) {
             let range = nb.manifest!.parameters.first { $0.name == "sigma" }!.range ?? 0...255
