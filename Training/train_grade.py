@@ -10,7 +10,7 @@ separate dev split (every 12th of the remaining photos), also left out of traini
 
 Run (CPU or GPU; seeded and resumable — rerun the same command to continue):
   python3 Training/train_grade.py --mode auto --steps 6000
-  python3 Training/train_grade.py --mode match --steps 6000
+  python3 Training/train_grade.py --mode match --steps 15000 --tag long
 Writes .cache/train/grade-<mode>.pt, Plugins/restore-grade/<mode>.safetensors and the golden
 pair Plugins/restore-grade/golden-<mode>.{in,out}.f32: the thumbnail (C, T, T) and the
 predicted grade (3·P curve values, channel-major, then the 3·S³ LUT values, channel-major,

@@ -50,5 +50,10 @@ final class OwnModelTests: XCTestCase {
             worst = max(worst, abs(mean - thumb[(c * side + ty) * side + tx]))
         } } }
         XCTAssertLessThanOrEqual(worst, 1e-5)
+        // An image smaller than the thumbnail: each of its pixels fills whole cells.
+        let tiny: [Float] = [0.1, 0.5, 0.9, 0.3]  // one 2×2 plane
+        let up = tiny.withUnsafeBufferPointer { GradePredictor.thumbnail($0, width: 2, height: 2, channels: 1, side: 8) }
+        XCTAssertEqual(up[0], 0.1, accuracy: 1e-6); XCTAssertEqual(up[7], 0.5, accuracy: 1e-6)
+        XCTAssertEqual(up[56], 0.9, accuracy: 1e-6); XCTAssertEqual(up[63], 0.3, accuracy: 1e-6)
     }
 }

@@ -70,10 +70,20 @@ public final class GradePredictor {
     }
 
     /// The `side`² area average of the first `channels` planes of a planar image (each pixel
-    /// weighs by how much of it a cell covers, the cell edges at `i · width / side`), clamped to 0…1.
+    /// weighs by how much of it a cell covers, the cell edges at `i · width / side`), clamped to
+    /// 0…1 (NaN counts as 0).
     /// PyTorch's `adaptive_avg_pool2d` takes whole pixels instead; the two agree on the
     /// integer-ratio sizes the training used and differ by a fraction of a pixel's weight elsewhere.
     public static func thumbnail(_ samples: UnsafeBufferPointer<Float>, width: Int, height: Int, channels: Int, side: Int) -> [Float] {
+        // A side shorter than the thumbnail's: repeat its pixels first (nearest), so that every
+        // pixel spans at most one cell.
+        if width < side || height < side {
+            let fx = (side + width - 1) / width, fy = (side + height - 1) / height
+            let w = width * fx, h = height * fy
+            var big = [Float](repeating: 0, count: channels * w * h)
+            for c in 0..<channels { for y in 0..<h { for x in 0..<w { big[(c * h + y) * w + x] = samples[(c * height + y / fy) * width + x / fx] } } }
+            return big.withUnsafeBufferPointer { thumbnail($0, width: w, height: h, channels: channels, side: side) }
+        }
         // Columns and rows: the cells a pixel falls in, with its weights (a pixel straddles at most two).
         func spans(_ length: Int) -> [(cell: Int, weight: Float, next: Float)] {
             (0..<length).map { x in
@@ -91,7 +101,8 @@ public final class GradePredictor {
                 for i in row.indices { row[i] = 0 }
                 let base = (c * height + y) * width
                 for x in 0..<width {
-                    let v = Swift.min(Swift.max(samples[base + x], 0), 1), s = cols[x]
+                    let raw = samples[base + x], s = cols[x]
+                    let v = raw.isNaN ? 0 : Swift.min(Swift.max(raw, 0), 1)
                     row[s.cell] += v * s.weight
                     if s.next > 0 { row[s.cell + 1] += v * s.next }
                 }
