@@ -41,9 +41,15 @@ public enum FuzzTargets {
         },
         FuzzTarget(name: "safetensors") { bytes in
             let path = scratch(bytes, "safetensors")
-            return Architecture.allCases.map { arch in
+            let graphs = Architecture.allCases.map { arch in
                 accepts { () throws -> Void in _ = try LayerGraph(safetensors: path, architecture: arch, backend: .reference, threads: 1).geometry() }
-            }.contains(true)
+            }
+            // The grading predictor reads the same file its own way (bases, metadata) and runs on a thumbnail.
+            let grade = accepts { () throws -> Void in
+                let p = try GradePredictor(path: path)
+                if p.thumbnailSide <= 128 { _ = try p.predict([Float](repeating: 0.5, count: p.inChannels * p.thumbnailSide * p.thumbnailSide)) }
+            }
+            return graphs.contains(true) || grade
         },
         FuzzTarget(name: "config") { bytes in
             accepts { () throws -> Void in _ = try Config.parse(String(decoding: bytes, as: UTF8.self), path: "/fuzz/restore.yaml", bundled: []) }
