@@ -7,6 +7,8 @@ import Glibc
 /// The batch flags of every command that writes images: what IN expands to, how the work is
 /// split, resumed and reported (ARCHITECTURE.md, docs/batch.md).
 struct BatchFlags: ParsableArguments {
+    @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
+    var raw: String?
     @Flag(help: "IN is a folder: also take the images in its subfolders, mirroring the tree into OUT.")
     var recursive = false
     @Option(help: ArgumentHelp("Frames of a sequence IN: 1001-1100, 1001-1100x2, 1,5,10-20 (default: those on disk).", valueName: "RANGES"))

@@ -16,8 +16,6 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("assume-profile"), help: ArgumentHelp("Profile of untagged inputs (default sRGB).", valueName: "SPACE|PATH.icc"))
     var assumeProfile: String?
 
-    @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
-    var raw: String?
     @OptionGroup var batch: BatchFlags
     @OptionGroup var reporting: ReportingOptions
     @OptionGroup var out: OutputOptions
@@ -31,6 +29,6 @@ struct Convert: ParsableCommand {
             r.blackPointCompensation = bpc
             r.assumeProfile = assumeProfile
         }
-        try runJob(request, environment: .bare, input: input, output: output, batch: batch, reporting: reporting, raw: raw)
+        try runJob(request, environment: .bare, input: input, output: output, batch: batch, reporting: reporting)
     }
 }

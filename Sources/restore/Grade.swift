@@ -23,8 +23,6 @@ struct Grade: ParsableCommand {
     var lutSpace: String?
     @Option(help: ArgumentHelp("The grade plugin.", valueName: "ID|PATH")) var model: String?
 
-    @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
-    var raw: String?
     @OptionGroup var batch: BatchFlags
     @OptionGroup var reporting: ReportingOptions
     @OptionGroup var out: OutputOptions
@@ -38,6 +36,6 @@ struct Grade: ParsableCommand {
         let request = makeRequest(common: common, out: out) {
             $0.steps = [.grade(match: match, strength: strength, lutSize: lutSize, space: lutSpace, export: exportLUT, plugin: model)]
         }
-        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting, raw: raw)
+        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting)
     }
 }

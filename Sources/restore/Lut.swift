@@ -19,8 +19,6 @@ struct Lut: ParsableCommand {
         @Option(help: ArgumentHelp("The space the LUT was built for; the image is converted into it and back.", valueName: "SPACE|PATH.icc"))
         var space: String?
         @Option(help: "Blend with the input: 0 (none) to 1 (full LUT).") var strength: Double = 1
-        @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
-        var raw: String?
         @OptionGroup var batch: BatchFlags
         @OptionGroup var reporting: ReportingOptions
         @OptionGroup var out: OutputOptions
@@ -30,7 +28,7 @@ struct Lut: ParsableCommand {
             let request = makeRequest(common: common, out: out) { r in
                 r.steps = [.lut(lut, space: space, interpolation: interp, strength: strength)]
             }
-            try runJob(request, environment: .bare, input: input, output: output, batch: batch, reporting: reporting, raw: raw)
+            try runJob(request, environment: .bare, input: input, output: output, batch: batch, reporting: reporting)
         }
     }
 

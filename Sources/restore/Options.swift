@@ -75,9 +75,9 @@ func makeRequest(common: CommonOptions, out: OutputOptions? = nil, network: Netw
 /// single images through stdin/stdout, or raw frames (`--raw`). Exit codes: a single image's
 /// failure keeps its own (3 input, 4 output, 2 usage); a batch with failures exits 1.
 func runJob(_ request: Request, environment: RestoreEnvironment, input: String, output: String,
-            batch: BatchFlags, reporting: ReportingOptions, raw: String? = nil) throws {
+            batch: BatchFlags, reporting: ReportingOptions) throws {
     let reporter = Reporter(reporting)
-    if let raw {
+    if let raw = batch.raw {
         guard input == "-", output == "-" else { throw ValidationError("--raw streams frames: use '-' for both IN and OUT") }
         let plan = try Pipeline.plan(request, environment: environment)
         let out = try plan.outputFormat(forRaw: raw)

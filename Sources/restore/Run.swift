@@ -36,8 +36,6 @@ struct Run: ParsableCommand {
     var lutSpace: String?
 
     @OptionGroup var network: NetworkOptions
-    @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
-    var raw: String?
     @OptionGroup var batch: BatchFlags
     @OptionGroup var reporting: ReportingOptions
     @OptionGroup var out: OutputOptions
@@ -54,7 +52,7 @@ struct Run: ParsableCommand {
             r.assumeProfile = assumeProfile
             if let lut { r.luts.append(.lut(lut, space: lutSpace)) }
         }
-        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting, raw: raw)
+        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting)
     }
 }
 
@@ -70,8 +68,6 @@ struct Upscale: ParsableCommand {
     @Option(help: ArgumentHelp("The network.", valueName: "ID|PATH")) var model: String?
 
     @OptionGroup var network: NetworkOptions
-    @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
-    var raw: String?
     @OptionGroup var batch: BatchFlags
     @OptionGroup var reporting: ReportingOptions
     @OptionGroup var out: OutputOptions
@@ -79,7 +75,7 @@ struct Upscale: ParsableCommand {
 
     func run() throws {
         let request = makeRequest(common: common, out: out, network: network) { $0.steps = [.upscale(scale: scale, model: model)] }
-        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting, raw: raw)
+        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting)
     }
 }
 
@@ -95,8 +91,6 @@ struct Denoise: ParsableCommand {
     @Option(help: ArgumentHelp("The network.", valueName: "ID|PATH")) var model: String?
 
     @OptionGroup var network: NetworkOptions
-    @Option(help: ArgumentHelp("Raw frames on stdin/stdout (IN and OUT '-'), as ffmpeg names them: WxH:rgb24|rgb48le|rgba64le|rgbf32le|gbrp10le|gbrp12le|gbrp16le|gbrpf32le|gbrapf32le.", valueName: "WxH:FMT"))
-    var raw: String?
     @OptionGroup var batch: BatchFlags
     @OptionGroup var reporting: ReportingOptions
     @OptionGroup var out: OutputOptions
@@ -104,6 +98,6 @@ struct Denoise: ParsableCommand {
 
     func run() throws {
         let request = makeRequest(common: common, out: out, network: network) { $0.steps = [.denoise(sigma: sigma, model: model)] }
-        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting, raw: raw)
+        try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting)
     }
 }
