@@ -27,7 +27,7 @@ from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import split, load_rgb  # noqa: E402
-from restore_training.models import GradeLUT, apply_grade  # noqa: E402
+from restore_training.models import GradeLUT, apply_grade, identity_lut  # noqa: E402
 from restore_training.loop import train  # noqa: E402
 from restore_training import grades  # noqa: E402
 
@@ -105,9 +105,7 @@ class Trainer(torch.nn.Module):
     def __init__(self):
         super().__init__()
         self.net = GradeLUT(in_ch=3 if args.mode == "auto" else 6, bases=args.bases, size=args.size)
-        g = torch.linspace(0, 1, args.size)
-        b, gg, r = torch.meshgrid(g, g, g, indexing="ij")
-        self.register_buffer("identity", torch.stack([r, gg, b]), persistent=False)
+        self.register_buffer("identity", identity_lut(args.size), persistent=False)
 
     def forward(self, batch):
         t, image = batch

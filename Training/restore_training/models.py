@@ -144,11 +144,15 @@ class GradeLUT(nn.Module):
         p, s = self.curve_points, self.size
         ramp = torch.linspace(0, 1, p, device=thumb.device)
         curves = ramp.expand(n, 3, p) + v[:, :3 * p].view(n, 3, p)
-        grid = torch.linspace(0, 1, s, device=thumb.device)
-        b, g, r = torch.meshgrid(grid, grid, grid, indexing="ij")
-        identity = torch.stack([r, g, b])  # (3, S, S, S): channel, blue, green, red
-        lut = identity + torch.einsum("nk,kcdhw->ncdhw", v[:, 3 * p:], self.bases)
+        lut = identity_lut(s, thumb.device) + torch.einsum("nk,kcdhw->ncdhw", v[:, 3 * p:], self.bases)
         return curves, lut
+
+
+def identity_lut(size, device=None):
+    """The identity 3D LUT (3, size, size, size), indexed [channel][blue][green][red]."""
+    grid = torch.linspace(0, 1, size, device=device)
+    b, g, r = torch.meshgrid(grid, grid, grid, indexing="ij")
+    return torch.stack([r, g, b])
 
 
 def apply_curves(x, curves):
