@@ -20,7 +20,10 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import denoise_photos, with_smaller_copies, random_crop, noisy_8bit, psnr  # noqa: E402
+from PIL import Image  # noqa: E402
+from data import denoise_photos, with_smaller_copies, random_crop, noisy_8bit, psnr, centre_crop, fit  # noqa: E402
+from restore_training.camera_noise import camera_noise, random_camera_noise  # noqa: E402
+from restore_training.noise_profile import profile, noise_map  # noqa: E402
 from restore_training.models import DnCNN, UNet  # noqa: E402
 from restore_training.loop import train, export  # noqa: E402
 
@@ -44,6 +47,18 @@ ap.add_argument("--sigma-focus", type=float, nargs=3, metavar=("LO", "HI", "SHAR
                 "a later stage that gives the low σ, where fine detail must survive, more of the training")
 ap.add_argument("--extra-sides", type=int, nargs="*", default=[],
                 help="also train on bicubic copies of the photos at these long sides (scale augmentation)")
+ap.add_argument("--noise-planes", type=int, choices=[1, 3], default=1,
+                help="1: one σ plane (Gaussian noise only); 3: a noise map per colour channel, built from restore's "
+                "noise profile (restore_training/noise_profile.py) as `--sigma auto` builds it")
+ap.add_argument("--camera", type=float, default=0.0,
+                help="share of the crops with realistic camera noise (camera_noise.random_camera_noise); "
+                "needs --noise-planes 3")
+ap.add_argument("--true-map", type=float, default=0.5,
+                help="with --noise-planes 3: share of the Gaussian crops given their true σ as the map "
+                "(`--sigma N`); the others get the estimated one (`--sigma auto`)")
+ap.add_argument("--dev", action="store_true",
+                help="validate on a dev split carved from the training photos (every 12th, left out of training), "
+                "with camera noise too, instead of printing figures for the held-out photos")
 ap.add_argument("--init", help="start from this checkpoint's (or .safetensors file's) weights: a further stage, "
                 "with a fresh optimiser and schedule")
 ap.add_argument("--stage", default="", help="checkpoint name suffix for a further stage")
@@ -54,45 +69,105 @@ torch.set_num_threads(args.threads)
 torch.manual_seed(args.seed)
 device = "cuda" if torch.cuda.is_available() else "cpu"
 photos, val_crops = denoise_photos(args.pack)
+if args.dev:  # the held-out photos are not looked at; the dev photos are not trained on
+    val_crops = [centre_crop(np.asarray(fit(Image.fromarray(a), 768)), 256) for a in photos[::12]][:8]
+    photos = [a for i, a in enumerate(photos) if i % 12]
 photos = with_smaller_copies(photos, args.extra_sides)
-print(f"{len(photos)} training photos, {len(val_crops)} held out; device {device}", flush=True)
+print(f"{len(photos)} training photos, {len(val_crops)} {'dev' if args.dev else 'held-out'} validation crops; device {device}", flush=True)
+
+
+def draw_sigma(rng):
+    lo, hi = args.sigma_focus[:2] if args.sigma_focus and rng.random() < args.sigma_focus[2] else (0, 75)
+    return rng.uniform(lo, hi)
+
+
+def estimated_map(noisy):
+    """The noise planes `--sigma auto` gives a (3, H, W) 0…1 image."""
+    return noise_map(noisy, profile(noisy)[0])
+
+
+def pair(rng):
+    """One (input, clean) training pair, CHW float32: the noisy crop plus its noise plane(s)."""
+    p = args.patch
+    if args.noise_planes == 1:
+        c = random_crop(photos[rng.randrange(len(photos))], p, rng, vflip=False)
+        if c is None:
+            return None
+        clean = c.transpose(2, 0, 1).astype(np.float32)
+        sigma = draw_sigma(rng)
+        noisy = noisy_8bit(clean, sigma, rng.randrange(1 << 30))  # as the evaluation makes it
+        return np.concatenate([noisy / 255, np.full((1, p, p), sigma / 255)]).astype(np.float32), clean / 255
+    # The profile is estimated on a 2p² region, nearer the whole images it sees in use, and
+    # a p² part of it is trained on.
+    c = random_crop(photos[rng.randrange(len(photos))], 2 * p, rng, vflip=False)
+    if c is None:
+        return None
+    sigma = None
+    if rng.random() < args.camera:
+        noisy = random_camera_noise(c, np.random.default_rng(rng.randrange(1 << 30))).transpose(2, 0, 1) / 255
+    else:
+        sigma = draw_sigma(rng)
+        noisy = noisy_8bit(c.transpose(2, 0, 1).astype(np.float64), sigma, rng.randrange(1 << 30)) / 255
+    noisy = noisy.astype(np.float32)
+    planes = (np.full((3,) + noisy.shape[1:], sigma / 255, np.float32) if sigma is not None and rng.random() < args.true_map
+              else estimated_map(noisy))
+    y, x = rng.randrange(p + 1), rng.randrange(p + 1)
+    part = (slice(None), slice(y, y + p), slice(x, x + p))
+    return np.concatenate([noisy, planes])[part], (c.transpose(2, 0, 1).astype(np.float32) / 255)[part]
 
 
 def batch(rng):
-    p = args.patch
     xs, ys = [], []
     while len(ys) < args.batch:
-        c = random_crop(photos[rng.randrange(len(photos))], p, rng, vflip=False)
-        if c is None:
-            continue
-        clean = c.transpose(2, 0, 1).astype(np.float32)
-        lo, hi = args.sigma_focus[:2] if args.sigma_focus and rng.random() < args.sigma_focus[2] else (0, 75)
-        sigma = rng.uniform(lo, hi)
-        noisy = noisy_8bit(clean, sigma, rng.randrange(1 << 30))  # as the evaluation makes it
-        xs.append(np.concatenate([noisy / 255, np.full((1, p, p), sigma / 255)]).astype(np.float32)); ys.append(clean / 255)
+        got = pair(rng)
+        if got is not None:
+            xs.append(got[0]); ys.append(got[1])
     to = dict(device=device, memory_format=torch.channels_last)  # ~15% faster convolutions on the CPU
     return torch.from_numpy(np.stack(xs)).to(**to), torch.from_numpy(np.stack(ys)).to(**to)
 
 
 if args.arch == "unet":
-    model = UNet(features=tuple(args.features), blocks=tuple(args.blocks), noise_map=True).to(device)
+    model = UNet(features=tuple(args.features), blocks=tuple(args.blocks), noise_map=True, planes=args.noise_planes).to(device)
 else:
+    assert args.noise_planes == 1, "DnCNN takes one σ plane"
     model = DnCNN(features=args.features[0], depth=args.depth, noise_map=True).to(device)
 
 
+def denoised(noisy, planes):
+    x = torch.from_numpy(np.concatenate([noisy.transpose(2, 0, 1) / 255, planes]).astype(np.float32))
+    return model(x[None].to(device)).clamp(0, 1)[0].cpu().numpy().transpose(1, 2, 0)
+
+
 def validate():
-    """RGB PSNR (8-bit, clipped noisy input) at σ 15/25/50 with fixed seeds, 256² centre crops
-    (the loop calls it in eval mode without gradients)."""
+    """RGB PSNR (8-bit) on the validation crops: Gaussian noise (clipped noisy input) at σ
+    15/25/50 with fixed seeds given the true σ; with three planes also σ 50 and the camera
+    noise of the benchmark (low/high, without and with JPEG q90) given the estimated map (the
+    loop calls it in eval mode without gradients)."""
     out = {}
+    shape = lambda im: im.shape[:2]  # noqa: E731
     for sigma in (15, 25, 50):
         scores = []
         for i, crop in enumerate(val_crops):
             im = crop.astype(np.float64)
             noisy = noisy_8bit(im, sigma, 1000 * sigma + i)
-            x = torch.from_numpy(np.concatenate([noisy.transpose(2, 0, 1) / 255, np.full((1,) + noisy.shape[:2], sigma / 255)]).astype(np.float32))
-            d = model(x[None].to(device)).clamp(0, 1)[0].cpu().numpy().transpose(1, 2, 0)
+            d = denoised(noisy, np.full((args.noise_planes,) + shape(im), sigma / 255))
             scores.append(psnr(np.round(d * 255), im))
         out[sigma] = float(np.mean(scores))
+    if args.noise_planes == 3:
+        scores = []
+        for i, crop in enumerate(val_crops):
+            im = crop.astype(np.float64)
+            noisy = noisy_8bit(im, 50, 50000 + i)
+            scores.append(psnr(np.round(denoised(noisy, estimated_map((noisy / 255).transpose(2, 0, 1).astype(np.float32))) * 255), im))
+        out["50 auto"] = float(np.mean(scores))
+        for level in ("low", "high"):
+            for jpeg in (None, 90):
+                gains = []
+                for i, crop in enumerate(val_crops):
+                    noisy = camera_noise(crop, level, 7000 + i, jpeg).astype(np.float64)
+                    d = denoised(noisy, estimated_map((noisy / 255).transpose(2, 0, 1).astype(np.float32)))
+                    gains.append(psnr(np.round(d * 255), crop.astype(np.float64)) - psnr(noisy, crop.astype(np.float64)))
+                out[f"{level}{'+jpeg' if jpeg else ''} gain"] = float(np.mean(gains))
     return {k: round(v, 2) for k, v in out.items()}
 
 
@@ -104,12 +179,18 @@ model = model.to(memory_format=torch.channels_last)
 if args.init:  # a checkpoint, or the shipped .safetensors (to continue on a fresh machine)
     if args.init.endswith(".safetensors"):
         from safetensors.torch import load_file
-        model.load_state_dict({k: v.float() for k, v in load_file(args.init).items()})
+        state = {k: v.float() for k, v in load_file(args.init).items()}
     else:
-        model.load_state_dict(torch.load(args.init, map_location=device)["model"])
+        state = torch.load(args.init, map_location=device)["model"]
+    head = state.get("head.weight")
+    if head is not None and head.shape[1] == 4 and args.noise_planes == 3:
+        # One σ plane → three: each new plane gets a third of its weights, so equal planes
+        # compute what the one plane did.
+        state["head.weight"] = torch.cat([head[:, :3], head[:, 3:4].repeat(1, 3, 1, 1) / 3], dim=1)
+    model.load_state_dict(state)
     print(f"weights from {args.init}", flush=True)
 train(model, batch, validate, psnr_loss if args.loss == "psnr" else F.mse_loss, steps=args.steps, lr=args.lr, seed=args.seed,
       checkpoint=os.path.join(repo, ".cache", "train", f"denoise-{args.arch}{args.stage}.pt"), device=device)
-golden = torch.rand((1, 4, 24, 24), generator=torch.Generator().manual_seed(1))
-golden[:, 3] = 25 / 255
+golden = torch.rand((1, 3 + args.noise_planes, 24, 24), generator=torch.Generator().manual_seed(1))
+golden[:, 3:] = (torch.linspace(15, 35, 24)[None, None, None, :] + 5 * torch.arange(args.noise_planes)[None, :, None, None]) / 255
 export(model, os.path.join(repo, "Plugins", "restore-denoise"), golden, half=True)

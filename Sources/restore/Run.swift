@@ -79,15 +79,19 @@ struct Upscale: ParsableCommand {
     }
 }
 
-/// `restore denoise IN OUT [--sigma auto|N] [--model ID|PATH]`
+/// `restore denoise IN OUT [--sigma auto|N] [--strength S] [--model ID|PATH]`
 struct Denoise: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Denoise with a network (σ estimated, or given in 8-bit levels).",
-        discussion: "Without --model the denoise plugins are tried by preference: a non-blind model takes σ as its noise level; fixed-strength models are chosen by their noise_range.")
+        abstract: "Denoise with a network (noise estimated, or σ given in 8-bit levels).",
+        discussion: """
+            With --sigma auto the noise is estimated per image (once per shot for sequences and streams) as a map per colour channel that follows brightness, and a clean image (every channel below σ 0.4) is left alone. Without --model the denoise plugins are tried by preference: a non-blind model takes the map or σ as its noise level; fixed-strength models are chosen by their noise_range.
+            """)
 
     @Argument(help: "Input: an image, a folder, a quoted glob, a frame pattern (shot.%04d.png, shot.####.png, shot.1001-1100#.png), or '-' (stdin; raw frames with --raw).") var input: String
     @Argument(help: "Output: an image (format from the extension), a folder, a frame pattern, or '-' (stdout: raw frames, or an image with --format).") var output: String
     @Option(help: ArgumentHelp("Noise level in 8-bit levels (0-75), or auto.", valueName: "auto|N")) var sigma: String = "auto"
+    @Option(help: ArgumentHelp("Multiply the noise level the network is given: below 1 keeps more grain, above 1 removes more.", valueName: "0-4"))
+    var strength: Double = 1
     @Option(help: ArgumentHelp("The network.", valueName: "ID|PATH")) var model: String?
 
     @OptionGroup var network: NetworkOptions
@@ -97,7 +101,7 @@ struct Denoise: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let request = makeRequest(common: common, out: out, network: network) { $0.steps = [.denoise(sigma: sigma, model: model)] }
+        let request = makeRequest(common: common, out: out, network: network) { $0.steps = [.denoise(sigma: sigma, strength: strength, model: model)] }
         try runJob(request, environment: try common.environment(), input: input, output: output, batch: batch, reporting: reporting)
     }
 }

@@ -75,12 +75,33 @@ final class TilingTests: XCTestCase {
         XCTAssertEqual(exec.geometry.alignment, 4)
         let input = image(h: 37, w: 53), sigma: [Float] = [25 / 255]
         var whole = TilingOptions(); whole.tile = 1000
-        let reference = try exec.run(input, extraPlanes: sigma, options: whole)
+        let reference = try exec.run(input, extraPlanes: .constant(sigma), options: whole)
         XCTAssertEqual([reference.c, reference.h, reference.w], [3, 37, 53])
         for tile in [13, 16, 22] {
             var o = TilingOptions(); o.tile = tile
             XCTAssertTrue(exec.plan(width: 53, height: 37, options: o).exact)
-            let tiled = try exec.run(input, extraPlanes: sigma, options: o)
+            let tiled = try exec.run(input, extraPlanes: .constant(sigma), options: o)
+            XCTAssertLessThanOrEqual(maxAbsDifference(tiled.data, reference.data), 1e-5, "tile \(tile)")
+        }
+    }
+
+    func testPerPixelPlanesDoNotDependOnTheTiles() throws {
+        // A noise plane computed from each pixel's colour (as restore's noise map is) is
+        // computed on every tile's window, edge repeats included: tiles change nothing.
+        let path = Fixtures.root + "/onnx/unet-noisemap.safetensors"
+        let exec = try TiledExecutor(network: try LayerGraph(safetensors: path, architecture: .unet))
+        let input = image(h: 37, w: 53)
+        let map = ExtraPlanes(count: 1) { colour, channels, n, into in
+            for i in 0..<n { into[i] = (5 + 40 * colour[i] * colour[2 * n + i]) / 255 }
+            XCTAssertEqual(channels, 3)
+        }
+        var whole = TilingOptions(); whole.tile = 1000
+        let reference = try exec.run(input, extraPlanes: map, options: whole)
+        let constant = try exec.run(input, extraPlanes: .constant([25 / 255]), options: whole)
+        XCTAssertGreaterThan(maxAbsDifference(reference.data, constant.data), 1e-3, "the map reaches the network")
+        for tile in [13, 22] {
+            var o = TilingOptions(); o.tile = tile
+            let tiled = try exec.run(input, extraPlanes: map, options: o)
             XCTAssertLessThanOrEqual(maxAbsDifference(tiled.data, reference.data), 1e-5, "tile \(tile)")
         }
     }

@@ -54,3 +54,37 @@ def camera_noise(clean, level, seed, jpeg=None):
         Image.fromarray(srgb).save(buf, format="JPEG", quality=jpeg)
         srgb = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
     return srgb
+
+
+def random_camera_noise(clean, rng):
+    """Training noise: `clean` (H, W, 3) uint8 sRGB → noisy uint8 through the pipeline above
+    with its parameters drawn from `rng` (a numpy Generator), wider than the evaluation's:
+    shot noise λ log-uniform in [1e-4, 2e-2] (read noise by the same link, times a factor
+    log-uniform in [0.5, 2]); white-balance gains as above; with probability 0.5 a colour
+    matrix M = (1 + 3a)·I − a·J (J all ones; a uniform in [0, 0.25]), M⁻¹ applied before the
+    mosaic and M after the demosaic, as a camera's colour correction does, which turns
+    per-photosite noise into chroma noise; with probability 0.5, JPEG at a quality uniform in
+    [60, 95]."""
+    shot = float(np.exp(rng.uniform(np.log(1e-4), np.log(2e-2))))
+    read = float(np.exp(2.18 * np.log(shot) + 1.20) * np.exp(rng.uniform(np.log(0.5), np.log(2))))
+    gains = np.array([rng.uniform(1.9, 2.4), 1.0, rng.uniform(1.5, 1.9)])
+    a = rng.uniform(0, 0.25) if rng.random() < 0.5 else 0.0
+    m = (1 + 3 * a) * np.eye(3) - a * np.ones((3, 3))  # rows sum to 1: grey stays grey
+    lin = _to_linear(clean / 255.0)
+    raw = np.clip(lin @ np.linalg.inv(m).T, 0, None) / gains
+    h, w, _ = raw.shape
+    mask = np.zeros((h, w, 3), bool)
+    mask[0::2, 0::2, 0] = True
+    mask[0::2, 1::2, 1] = mask[1::2, 0::2, 1] = True
+    mask[1::2, 1::2, 2] = True
+    mosaic = (raw * mask).sum(axis=2)
+    mosaic = np.clip(mosaic + rng.standard_normal(mosaic.shape) * np.sqrt(np.clip(mosaic, 0, None) * shot + read), 0, 1)
+    k_rb = np.array([[0.25, 0.5, 0.25], [0.5, 1, 0.5], [0.25, 0.5, 0.25]])
+    k_g = np.array([[0, 0.25, 0], [0.25, 1, 0.25], [0, 0.25, 0]])
+    out = np.stack([convolve(mosaic * mask[..., c], k_g if c == 1 else k_rb, mode="mirror") for c in range(3)], axis=2)
+    srgb = np.round(_to_srgb((out * gains) @ m.T) * 255).astype(np.uint8)
+    if rng.random() < 0.5:
+        buf = io.BytesIO()
+        Image.fromarray(srgb).save(buf, format="JPEG", quality=int(rng.integers(60, 96)))
+        srgb = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+    return srgb

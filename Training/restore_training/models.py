@@ -73,9 +73,10 @@ class ResBlock(nn.Module):
 
 
 class UNet(nn.Module):
-    """A compact DRUNet-style residual U-Net denoiser with a noise-level input plane.
+    """A compact DRUNet-style residual U-Net denoiser with noise-level input planes (one σ plane,
+    or one per colour channel: a noise map).
 
-    head conv 3×3 (channels+1 → f0); at each level i < L-1: `blocks[i]` ResBlocks, then a 2×2
+    head conv 3×3 (channels + planes → f0); at each level i < L-1: `blocks[i]` ResBlocks, then a 2×2
     stride-2 convolution down to f(i+1); the bottom level: `blocks[L-1]` ResBlocks; going up: a
     2×2 stride-2 transposed convolution to f(i), added to the skip from the way down, then
     `blocks[i]` ResBlocks; tail conv 3×3 (f0 → channels) predicts the noise, subtracted from
@@ -83,11 +84,11 @@ class UNet(nn.Module):
     Keys: head, tail, down.{i}, up.{i} (.weight/.bias), enc.{i}.{j}.c{1,2}, dec.{i}.{j}.c{1,2},
     bottom.{j}.c{1,2}."""
 
-    def __init__(self, channels=3, features=(32, 64, 128), blocks=(1, 1, 2), noise_map=True):
+    def __init__(self, channels=3, features=(32, 64, 128), blocks=(1, 1, 2), noise_map=True, planes=1):
         super().__init__()
         self.channels = channels
         L = len(features)
-        self.head = nn.Conv2d(channels + (1 if noise_map else 0), features[0], 3, 1, 1)
+        self.head = nn.Conv2d(channels + (planes if noise_map else 0), features[0], 3, 1, 1)
         self.enc = nn.ModuleList(nn.Sequential(*[ResBlock(features[i]) for _ in range(blocks[i])]) for i in range(L - 1))
         self.down = nn.ModuleList(nn.Conv2d(features[i], features[i + 1], 2, 2) for i in range(L - 1))
         self.bottom = nn.Sequential(*[ResBlock(features[-1]) for _ in range(blocks[-1])])

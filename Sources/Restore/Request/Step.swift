@@ -12,10 +12,14 @@ public struct Step: Sendable, Equatable {
         self.stage = stage; self.plugin = plugin; self.settings = settings
     }
 
-    /// Denoising: `sigma` is `auto` (estimated per image) or a noise σ in 8-bit levels, 0…75.
-    /// `model` is a plugin id or a model file (nil: the preferred denoise plugin).
-    public static func denoise(sigma: String = "auto", model: String? = nil) -> Step {
-        Step(stage: "denoise", plugin: model, settings: ["sigma": sigma])
+    /// Denoising: `sigma` is `auto` (a noise map estimated per image or shot; a clean image is
+    /// left alone) or a noise σ in 8-bit levels, 0…75. `strength` (0…4) multiplies the noise
+    /// level the network is given. `model` is a plugin id or a model file (nil: the preferred
+    /// denoise plugin).
+    public static func denoise(sigma: String = "auto", strength: Double = 1, model: String? = nil) -> Step {
+        var s = ["sigma": sigma]
+        if strength != 1 { s["strength"] = String(strength) }
+        return Step(stage: "denoise", plugin: model, settings: s)
     }
 
     /// Upscaling by an integer `scale` 1…8 (nil: the model's own factor). A model of another

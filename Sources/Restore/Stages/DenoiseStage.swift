@@ -1,14 +1,21 @@
 import Foundation
 import RestoreColor
 import RestoreCore
+import RestoreNN
 import RestorePlugins
 
-/// Denoising, decided per image: σ is estimated (`auto`) or given, then the plugin is chosen
-/// (a non-blind model gets σ as a noise-level plane; fixed-strength models are picked by
-/// their `noise_range`), or the image is left alone when it is cleaner than every range.
+/// Denoising, decided per image (or per shot): the noise is estimated (`auto`) or given, then
+/// the plugin is chosen and told it. A non-blind model gets it as noise-level planes: a noise
+/// map per channel that follows brightness (`NoiseProfile`) when the network takes three
+/// planes, one σ plane when it takes one. Fixed-strength models are picked by their
+/// `noise_range`. An estimated image that is clean (`NoiseProfile.isClean`), or cleaner than
+/// every range, is left alone, so a clean photo costs only its I/O and the estimate.
 struct DenoiseStage: Stage {
     enum Sigma: Sendable, Equatable { case auto, fixed(Double) }
     let sigma: Sigma
+    /// Multiplies the noise level or map the network is given, 0…4: below 1 keeps more grain,
+    /// above 1 removes more (a colourist's control).
+    let strength: Double
     /// The plugin asked for, or every denoise plugin by preference (never empty).
     let candidates: [Model]
     let explicit: Bool
@@ -22,21 +29,41 @@ struct DenoiseStage: Stage {
     func geometry() throws -> StageGeometry { StageGeometry(scale: 1, halo: try candidates[0].geometry().halo) }
 
     func apply(to image: inout Image, context: StageContext) throws -> [String] {
-        let s: Double
-        let shown: String
-        switch sigma {
-        case .fixed(let v): s = v; shown = "σ \((s * 10).rounded() / 10)"
-        case .auto:
-            if let d = context.decision, let v = d.values["sigma"] {
-                s = v; shown = "σ ≈ \((s * 10).rounded() / 10) (the shot's, from \(d.samples) frame\(d.samples == 1 ? "" : "s"))"
-            } else { s = NoiseEstimate.sigma(of: image); shown = "σ ≈ \((s * 10).rounded() / 10)" }
+        var profile: NoiseProfile? = nil, from = ""
+        if sigma == .auto {
+            if let d = context.decision, let p = NoiseProfile(table: d.table) {
+                profile = p; from = " (the shot's, from \(d.samples) frame\(d.samples == 1 ? "" : "s"))"
+            } else { profile = NoiseProfile.estimate(of: image, threads: context.threads) }
+            if profile!.isClean {
+                return ["denoise: \(profile!.summary)\(from): clean (every channel below σ \(NoiseProfile.cleanBelow)), not denoised"]
+            }
+        }
+        let strengthNote = strength == 1 ? "" : ", strength \(strength)"
+        /// The one σ (8-bit levels) for models without a map, and its note.
+        func scalar() -> (Double, String) {
+            switch sigma {
+            case .fixed(let v): return (v * strength, "σ \((v * strength * 10).rounded() / 10)\(strengthNote)")
+            case .auto:
+                let s = (context.decision?.values["sigma"] ?? NoiseEstimate.sigma(of: image)) * strength
+                return (s, "σ ≈ \((s * 10).rounded() / 10)\(from)\(strengthNote)")
+            }
         }
         if let nb = candidates.first(where: { $0.manifest?.parameters.contains { $0.name == "sigma" } == true }) {
             let range = nb.manifest!.parameters.first { $0.name == "sigma" }!.range ?? 0...255
+            let planes = try nb.extraPlaneCount()
+            let label = "denoise (\(nb.label))"
+            if let profile, planes > 1 {
+                let map = profile.scaled(by: strength)
+                try nb.run(on: &image, extraPlanes: { map.planes(count: planes, peak: $0) }, scale: 1, label: label, context: context)
+                return ["denoise: \(profile.summary)\(from)\(strengthNote): \(nb.label)"]
+            }
+            let (s, shown) = scalar()
             let level = Float(Swift.min(Swift.max(s, range.lowerBound), range.upperBound) / 255)
-            try nb.run(on: &image, extraPlanes: [level], scale: 1, label: "denoise (\(nb.label))", context: context)
+            try nb.run(on: &image, extraPlanes: { peak in .constant(.init(repeating: level / peak, count: planes)) }, scale: 1,
+                       label: label, context: context)
             return ["denoise: \(shown): \(nb.label)"]
         }
+        let (s, shown) = scalar()
         let ranged = candidates.filter { $0.manifest?.noiseRange != nil }
         let pick: Model?
         if explicit || ranged.isEmpty { pick = candidates.first }
@@ -52,18 +79,20 @@ struct DenoiseStage: Stage {
 
     var decidesPerShot: Bool { sigma == .auto }
 
-    /// An estimated σ is decided once per shot: the median of the samples' estimates.
+    /// An estimated noise is decided once per shot: entry by entry, the median of the samples'
+    /// profiles, and the median of their σ (for models that take one).
     func decide(samples: [Image]) -> ShotDecision? {
         guard sigma == .auto, !samples.isEmpty else { return nil }
         let sigmas = samples.map { NoiseEstimate.sigma(of: $0) }.sorted()
         let n = sigmas.count
         let median = n % 2 == 1 ? sigmas[n / 2] : (sigmas[n / 2 - 1] + sigmas[n / 2]) / 2
-        return ShotDecision(values: ["sigma": median], samples: n)
+        let profile = NoiseProfile.median(of: samples.map { NoiseProfile.estimate(of: $0) })
+        return ShotDecision(values: ["sigma": median], table: profile.table, samples: n)
     }
 
-    /// `denoise: {sigma: auto | 0…75, plugin: ID|PATH}`.
+    /// `denoise: {sigma: auto | 0…75, strength: 0…4, plugin: ID|PATH}`.
     static let kind = StageKind(nickname: .denoise) { step, builder in
-        let settings = try StepSettings(step, known: ["sigma"])
+        let settings = try StepSettings(step, known: ["sigma", "strength"])
         let sigma: Sigma
         if settings.string("sigma") ?? "auto" == "auto" { sigma = .auto }
         else {
@@ -72,9 +101,10 @@ struct DenoiseStage: Stage {
             }
             sigma = .fixed(v)
         }
+        let strength = try settings.number("strength", in: 0...4) ?? 1
         let candidates = try step.plugin.map { [try Model.resolve($0, stage: .denoise, builder: builder)] }
             ?? builder.ranked(.denoise).filter { $0.kind == .model }.map { try Model.of($0, builder: builder) }
         guard !candidates.isEmpty else { throw builder.missing(.denoise, step: step) }
-        return DenoiseStage(sigma: sigma, candidates: candidates, explicit: step.plugin != nil)
+        return DenoiseStage(sigma: sigma, strength: strength, candidates: candidates, explicit: step.plugin != nil)
     }
 }

@@ -96,17 +96,26 @@ final class Model: @unchecked Sendable {
         return StageGeometry(scale: g.scale, halo: g.radius.isFinite ? Int(g.radius.rounded(.up)) : Int.max)
     }
 
+    /// Planes the network takes beyond its colour channels (a non-blind denoiser's noise
+    /// level: 1 for one σ plane, 3 for a noise map per channel).
+    func extraPlaneCount() throws -> Int {
+        let g = try tiled().geometry
+        return g.inChannels - g.outChannels
+    }
+
     /// Runs the network on `image` (already in the network's encoding, 1 or 3 colour
-    /// channels), with `extraPlanes` appended as constant planes, and resamples the result to
+    /// channels), with `extraPlanes(peak)` appended (`peak`: what the network's input was
+    /// divided by, 1 when nothing was; a noise level scales with it), and resamples the result to
     /// `scale` when given (Lanczos-3, as Real-ESRGAN's `--outscale`). Networks see 0…1: images
     /// with values above 1 go through `HighlightShaper` (divided by their peak with the extra
-    /// planes, and back), negatives go around the network, NaN reads as 0; the output is clipped to the network's 0…1 before
+    /// planes' values, and back), negatives go around the network, NaN reads as 0; the output is clipped to the network's 0…1 before
     /// the shaper's inverse; alpha is resized on its own with Lanczos-3;
     /// the metadata is kept, its resolution scaled so the physical size stays the same.
-    func run(on image: inout Image, extraPlanes: [Float] = [], scale: Int?, label: String, context: StageContext) throws {
+    func run(on image: inout Image, extraPlanes: (_ peak: Float) -> ExtraPlanes = { _ in .none }, scale: Int?, label: String,
+             context: StageContext) throws {
         let executor = try tiled()
         let g = executor.geometry
-        let colorIn = g.inChannels - extraPlanes.count
+        let colorIn = g.inChannels - extraPlanes(1).count
         guard colorIn == 3 || colorIn == 1, g.outChannels == colorIn else {
             throw NNError(path: executor.network.path, reason: .shape,
                           detail: "\(label) needs a network from \(colorIn) to \(g.outChannels) channels; restore runs RGB→RGB or gray→gray networks")
@@ -142,7 +151,7 @@ final class Model: @unchecked Sendable {
         tiling.cancellation = context.cancellation
         let input = Tensor(c: colorIn, h: height, w: width, data: data)
         data = []
-        let planes = shaper.map { s in extraPlanes.map { $0 / s.peak } } ?? extraPlanes  // a noise level scales with the image
+        let planes = extraPlanes(shaper?.peak ?? 1)
         var result = try withIdleCopy { try $0.run(input, extraPlanes: planes, options: tiling, progress: context.progress) }
         for i in result.data.indices {
             let v = result.data[i].isNaN ? 0 : Swift.min(Swift.max(result.data[i], 0), 1)

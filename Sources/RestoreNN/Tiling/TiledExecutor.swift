@@ -73,9 +73,9 @@ public struct TiledExecutor: Sendable {
     }
 
     /// Runs the network on `input` (geometry.inChannels − `extraPlanes.count` channels, CHW)
-    /// with `extraPlanes` appended as constant planes (a noise-level map, say), tile by tile.
+    /// with `extraPlanes` appended (a noise-level map, say), tile by tile.
     /// `progress` sees (tiles done, total) after each tile.
-    public func run(_ input: Tensor, extraPlanes: [Float] = [], options: TilingOptions = TilingOptions(),
+    public func run(_ input: Tensor, extraPlanes: ExtraPlanes = .none, options: TilingOptions = TilingOptions(),
                     progress: ((Int, Int) -> Void)? = nil) throws(NNError) -> Tensor {
         let g = geometry, s = g.scale
         guard input.c + extraPlanes.count == g.inChannels else {
@@ -142,8 +142,8 @@ public struct TiledExecutor: Sendable {
         return (start, end + extra)
     }
 
-    /// The tile's input: rows and columns of the window, clamped to the image, plus constant planes.
-    private func gather(_ x: Tensor, _ extra: [Float], rows: (start: Int, end: Int), cols: (start: Int, end: Int)) -> Tensor {
+    /// The tile's input: rows and columns of the window, clamped to the image, plus the extra planes.
+    private func gather(_ x: Tensor, _ extra: ExtraPlanes, rows: (start: Int, end: Int), cols: (start: Int, end: Int)) -> Tensor {
         let th = rows.end - rows.start, tw = cols.end - cols.start
         var t = Tensor(c: x.c + extra.count, h: th, w: tw)
         let colIndex = (cols.start..<cols.end).map { Swift.min(Swift.max($0, 0), x.w - 1) }
@@ -153,10 +153,7 @@ public struct TiledExecutor: Sendable {
                 let s = src.baseAddress! + (c * x.h + sy) * x.w, d = dst.baseAddress! + (c * th + r) * tw
                 for i in 0..<tw { d[i] = s[colIndex[i]] }
             } }
-            for (k, v) in extra.enumerated() {
-                let d = dst.baseAddress! + (x.c + k) * th * tw
-                d.update(repeating: v, count: th * tw)
-            }
+            if extra.count > 0 { extra.fill(dst.baseAddress!, x.c, th * tw, dst.baseAddress! + x.c * th * tw) }
         } }
         return t
     }
