@@ -59,6 +59,20 @@ final class NoiseProfileTests: XCTestCase {
         for l in p.levels { XCTAssertEqual(l, 2, accuracy: 0.4) }
     }
 
+    func testNonFiniteAndOutOfRangeValuesNeitherTrapNorLeak() {
+        // A float frame with NaN, ±∞, negatives and values above 1 (EXR can hold all of them):
+        // they count as clipped, and the profile stays finite.
+        var rng = SplitMix(seed: 5)
+        var image = Image(width: 64, height: 48, colorChannels: 3, hasAlpha: false)
+        let odd: [Float] = [.nan, .infinity, -.infinity, -0.5, 7]
+        for i in image.samples.indices { image.samples[i] = i % 37 == 0 ? odd[i % odd.count] : 0.3 + 4.0 / 255 * rng.gaussian() }
+        let p = NoiseProfile.estimate(of: image)
+        XCTAssertTrue((p.levels + p.sigma.flatMap { $0 }).allSatisfy(\.isFinite), "\(p)")
+        var all = Image(width: 20, height: 20, colorChannels: 1, hasAlpha: false)
+        all.samples = .init(repeating: .nan, count: 400)
+        XCTAssertEqual(NoiseProfile.estimate(of: all).levels, [0])
+    }
+
     func testSubsampledEstimateOfALargeImage() throws {
         // 2200×2100 has 18,225 blocks, over the 16,384 read: every second block is read, and
         // Gaussian noise of σ 6 still reads ≈ 5.6 everywhere (the lower quartile of 256-mask

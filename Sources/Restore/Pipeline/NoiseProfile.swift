@@ -9,7 +9,8 @@ import RestoreNN
 /// Estimation reads the lower envelope of local estimates, because flat regions show the noise
 /// and texture only adds to it:
 /// - each interior pixel's response is Immerkær's Laplacian-like mask on its channel (deviation
-///   6σ for white noise of σ); masks touching a clipped value (≤ 0 or ≥ 1) are left out;
+///   6σ for white noise of σ); masks touching a clipped value (≤ 0 or ≥ 1, or not finite) are
+///   left out;
 /// - the interior is cut into 16×16 blocks of masks (partial blocks at the right and bottom are
 ///   dropped; above 16,384 blocks, every `step`-th block in row-major order);
 /// - a block's σ in a channel is its median unclipped response / (0.6745 · 6) · 255, when at
@@ -20,7 +21,7 @@ import RestoreNN
 ///   nearest one past the ends);
 /// - a channel's `level` is the lower quartile of all its blocks; a channel with no valid bin
 ///   takes it for every bin, and one without any block (images under 18 pixels, or clipped
-///   everywhere) the median of all its responses, clipped ones included (0 when none).
+///   everywhere) the median of all its finite responses, clipped ones included (0 when none).
 ///
 /// The map at a pixel of brightness t is each channel's profile interpolated linearly between
 /// bin centres (constant past the first and last), so it needs no neighbourhood and a tiled run
@@ -120,7 +121,8 @@ public struct NoiseProfile: Sendable, Equatable {
                     for c in 0..<channels { total += Double(src.base[c * n + y * w + x]) }
                 } }
                 if channels == 1 { total *= 3 }
-                out.base[j * stride] = Double(Swift.min(Int(total * Double(bins) / Double(3 * block * block)), bins - 1))
+                let t = total * Double(bins) / Double(3 * block * block)  // NaN, ±∞ and negatives: bin 0
+                out.base[j * stride] = t.isFinite ? Double(Swift.min(Int(Swift.max(t, 0)), bins - 1)) : 0
                 var responses = [Float](); responses.reserveCapacity(block * block)
                 for c in 0..<channels {
                     let p = src.base + c * n
@@ -175,10 +177,8 @@ public struct NoiseProfile: Sendable, Equatable {
     /// `skippingClipped` and its 3×3 window touches ≤ 0 or ≥ 1.
     @inline(__always)
     private static func response(_ p: UnsafePointer<Float>, _ i: Int, _ w: Int, skippingClipped: Bool) -> Float? {
-        if skippingClipped {
-            var lo = Float.infinity, hi = -Float.infinity
-            for o in Swift.stride(from: i - w, through: i + w, by: w) { for d in -1...1 { lo = Swift.min(lo, p[o + d]); hi = Swift.max(hi, p[o + d]) } }
-            if lo <= 0 || hi >= 1 { return nil }
+        if skippingClipped {  // NaN and infinities count as clipped
+            for o in Swift.stride(from: i - w, through: i + w, by: w) { for d in -1...1 where !(p[o + d] > 0 && p[o + d] < 1) { return nil } }
         }
         return abs(p[i - w - 1] - 2 * p[i - w] + p[i - w + 1] - 2 * p[i - 1] + 4 * p[i] - 2 * p[i + 1]
             + p[i + w - 1] - 2 * p[i + w] + p[i + w + 1])
@@ -186,7 +186,9 @@ public struct NoiseProfile: Sendable, Equatable {
 
     private static func allResponses(_ p: UnsafePointer<Float>, _ w: Int, _ h: Int) -> [Float] {
         var all: [Float] = []
-        for y in 1..<(h - 1) { for x in 1..<(w - 1) { all.append(response(p, y * w + x, w, skippingClipped: false)!) } }
+        for y in 1..<(h - 1) { for x in 1..<(w - 1) {
+            if let r = response(p, y * w + x, w, skippingClipped: false), r.isFinite { all.append(r) }
+        } }
         return all
     }
 
