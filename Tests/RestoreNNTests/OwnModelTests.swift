@@ -8,7 +8,7 @@ import XCTest
 final class OwnModelTests: XCTestCase {
 
     func testShippedWeightsMatchPyTorch() throws {
-        for (plugin, arch, scale, inC) in [("restore-sr-x2", Architecture.srvgg, 2, 3), ("restore-sr-x4", .srvgg, 4, 3), ("restore-denoise", .unet, 1, 4)] {
+        for (plugin, arch, scale, inC) in [("restore-sr-x2", Architecture.srvgg, 2, 3), ("restore-sr-x4", .srvgg, 4, 3), ("restore-denoise", .unet, 1, 6)] {
             let dir = Fixtures.repository + "/Plugins/" + plugin
             let input = Tensor(c: inC, h: 24, w: 24, data: try Fixtures.floats(dir + "/golden.in.f32"))
             let expected = try Fixtures.floats(dir + "/golden.out.f32")
