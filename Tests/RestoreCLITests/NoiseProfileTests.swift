@@ -74,7 +74,7 @@ final class NoiseProfileTests: XCTestCase {
     }
 
     func testSubsampledEstimateOfALargeImage() throws {
-        // 2200×2100 has 18,225 blocks, over the 16,384 read: every second block is read, and
+        // 2200×2100 has 18,225 blocks, over the 4,096 read: every fourth block is read, and
         // Gaussian noise of σ 6 still reads ≈ 5.6 everywhere (the lower quartile of 256-mask
         // medians sits 7 % under the σ of white noise; the denoiser learnt on these maps).
         var rng = SplitMix(seed: 4)

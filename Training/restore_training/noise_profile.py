@@ -27,7 +27,7 @@ import numpy as np
 BINS = 8
 BLOCK = 16
 MIN_BLOCKS = 4
-MAX_BLOCKS = 16384
+MAX_BLOCKS = 4096
 
 
 def _sigma(median_response):

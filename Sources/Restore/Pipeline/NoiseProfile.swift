@@ -12,7 +12,7 @@ import RestoreNN
 ///   6σ for white noise of σ); masks touching a clipped value (≤ 0 or ≥ 1, or not finite) are
 ///   left out;
 /// - the interior is cut into 16×16 blocks of masks (partial blocks at the right and bottom are
-///   dropped; above 16,384 blocks, every `step`-th block in row-major order);
+///   dropped; above 4,096 blocks, every `step`-th block in row-major order);
 /// - a block's σ in a channel is its median unclipped response / (0.6745 · 6) · 255, when at
 ///   least half its masks are unclipped; its bin is ⌊brightness · 8⌋, brightness being the mean
 ///   over its masks' centres of the mean colour value (0…1);
@@ -35,7 +35,7 @@ public struct NoiseProfile: Sendable, Equatable {
     /// level. Measured: clean photos of 6–16 MP read 0–0.25; the weakest noise of
     /// `Benchmarks/quality.py --noise camera` (low, JPEG q90) reads 0.49 or more on its crops.
     public static let cleanBelow = 0.4
-    static let block = 16, minBlocks = 4, maxBlocks = 16384
+    static let block = 16, minBlocks = 4, maxBlocks = 4096
 
     /// σ in 8-bit levels per colour channel and brightness bin: `sigma[c][k]`.
     public var sigma: [[Double]]
