@@ -29,14 +29,9 @@ def _to_srgb(x):
     return np.where(x <= 0.0031308, x * 12.92, 1.055 * x ** (1 / 2.4) - 0.055)
 
 
-def camera_noise(clean, level, seed, jpeg=None):
-    """`clean` (H, W, 3) uint8 sRGB → a noisy uint8 sRGB photo through the camera pipeline
-    above; `level` "low"/"high" (or a shot-noise λ), `jpeg` a quality or None."""
-    rng = np.random.default_rng(seed)
-    shot = LEVELS.get(level, level)
-    read = np.exp(2.18 * np.log(shot) + 1.20)
-    gains = np.array([rng.uniform(1.9, 2.4), 1.0, rng.uniform(1.5, 1.9)])
-    raw = _to_linear(clean / 255.0) / gains
+def _sensor(raw, shot, read, rng):
+    """Linear raw RGB (H, W, 3) → an RGGB mosaic with noise of variance shot·x + read (clipped
+    to 0…1), bilinearly demosaiced: each channel's samples spread by the usual kernels."""
     h, w, _ = raw.shape
     mask = np.zeros((h, w, 3), bool)
     mask[0::2, 0::2, 0] = True
@@ -44,10 +39,19 @@ def camera_noise(clean, level, seed, jpeg=None):
     mask[1::2, 1::2, 2] = True
     mosaic = (raw * mask).sum(axis=2)
     mosaic = np.clip(mosaic + rng.standard_normal(mosaic.shape) * np.sqrt(np.clip(mosaic, 0, None) * shot + read), 0, 1)
-    # Bilinear demosaic: each channel's samples spread by the usual kernels.
     k_rb = np.array([[0.25, 0.5, 0.25], [0.5, 1, 0.5], [0.25, 0.5, 0.25]])
     k_g = np.array([[0, 0.25, 0], [0.25, 1, 0.25], [0, 0.25, 0]])
-    out = np.stack([convolve(mosaic * mask[..., c], k_g if c == 1 else k_rb, mode="mirror") for c in range(3)], axis=2)
+    return np.stack([convolve(mosaic * mask[..., c], k_g if c == 1 else k_rb, mode="mirror") for c in range(3)], axis=2)
+
+
+def camera_noise(clean, level, seed, jpeg=None):
+    """`clean` (H, W, 3) uint8 sRGB → a noisy uint8 sRGB photo through the camera pipeline
+    above; `level` "low"/"high" (or a shot-noise λ), `jpeg` a quality or None."""
+    rng = np.random.default_rng(seed)
+    shot = LEVELS.get(level, level)
+    read = np.exp(2.18 * np.log(shot) + 1.20)
+    gains = np.array([rng.uniform(1.9, 2.4), 1.0, rng.uniform(1.5, 1.9)])
+    out = _sensor(_to_linear(clean / 255.0) / gains, shot, read, rng)
     srgb = np.round(_to_srgb(out * gains) * 255).astype(np.uint8)
     if jpeg:
         buf = io.BytesIO()
@@ -71,17 +75,7 @@ def random_camera_noise(clean, rng):
     a = rng.uniform(0, 0.25) if rng.random() < 0.5 else 0.0
     m = (1 + 3 * a) * np.eye(3) - a * np.ones((3, 3))  # rows sum to 1: grey stays grey
     lin = _to_linear(clean / 255.0)
-    raw = np.clip(lin @ np.linalg.inv(m).T, 0, None) / gains
-    h, w, _ = raw.shape
-    mask = np.zeros((h, w, 3), bool)
-    mask[0::2, 0::2, 0] = True
-    mask[0::2, 1::2, 1] = mask[1::2, 0::2, 1] = True
-    mask[1::2, 1::2, 2] = True
-    mosaic = (raw * mask).sum(axis=2)
-    mosaic = np.clip(mosaic + rng.standard_normal(mosaic.shape) * np.sqrt(np.clip(mosaic, 0, None) * shot + read), 0, 1)
-    k_rb = np.array([[0.25, 0.5, 0.25], [0.5, 1, 0.5], [0.25, 0.5, 0.25]])
-    k_g = np.array([[0, 0.25, 0], [0.25, 1, 0.25], [0, 0.25, 0]])
-    out = np.stack([convolve(mosaic * mask[..., c], k_g if c == 1 else k_rb, mode="mirror") for c in range(3)], axis=2)
+    out = _sensor(np.clip(lin @ np.linalg.inv(m).T, 0, None) / gains, shot, read, rng)
     srgb = np.round(_to_srgb((out * gains) @ m.T) * 255).astype(np.uint8)
     if rng.random() < 0.5:
         buf = io.BytesIO()
