@@ -70,7 +70,7 @@ public struct BatchItemResult: Sendable {
     public var error: String?
     public var exitCode: Int32?
     public var seconds: Double
-    /// Stage decisions ("denoise: σ ≈ 4.9 (shot of 40 frames, 5 sampled): restore-denoise").
+    /// Stage decisions ("denoise: σ ≈ 4.1/3.5/5.0 (R/G/B), 0.5–4.2 from dark to bright (the shot's, from 5 frames): restore-denoise").
     public var notes: [String] = []
     public var warnings: [String] = []
     public var conversions: [String] = []

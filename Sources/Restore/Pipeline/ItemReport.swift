@@ -4,7 +4,7 @@ public struct ItemReport: Sendable {
     public var output: String
     /// Non-fatal problems (a profile ignored, a depth lowered).
     public var warnings: [String] = []
-    /// What each stage decided ("denoise: σ ≈ 12.3: restore-denoise").
+    /// What each stage decided ("denoise: σ ≈ 4.1/3.5/5.0 (R/G/B), 0.5–4.2 from dark to bright: restore-denoise").
     public var notes: [String] = []
     /// The colour conversions applied, in order ("adobe-rgb → srgb").
     public var conversions: [String] = []
