@@ -31,8 +31,7 @@ public enum NoiseEstimate {
                     for o in stride(from: i - w, through: i + w, by: w) {
                         for d in -1...1 { lo = Swift.min(lo, p[o + d]); hi = Swift.max(hi, p[o + d]); sum += p[o + d] }
                     }
-                    let r = abs(p[i - w - 1] - 2 * p[i - w] + p[i - w + 1] - 2 * p[i - 1] + 4 * p[i] - 2 * p[i + 1]
-                        + p[i + w - 1] - 2 * p[i + w] + p[i + w + 1])
+                    let r = mask(p, i, w)
                     if lo <= 0 || hi >= 1 { clipped.append(r) } else { responses.append(r); means.append(sum / 9) }
                 } }
                 let enough = Swift.max(64, (responses.count + clipped.count) / 20)
@@ -49,6 +48,16 @@ public enum NoiseEstimate {
     /// σ (8-bit levels) from the mask's absolute responses: their median / (0.6745 · 6).
     private static func medianSigma(_ responses: [Float]) -> Double {
         let sorted = responses.sorted()
-        return Double(sorted[sorted.count / 2]) * 255 / (0.6745 * 6)
+        return sigma(fromMedian: sorted[sorted.count / 2])
     }
+
+    /// The mask's absolute response at interior index `i` of a plane of width `w`.
+    @inline(__always)
+    static func mask(_ p: UnsafePointer<Float>, _ i: Int, _ w: Int) -> Float {
+        abs(p[i - w - 1] - 2 * p[i - w] + p[i - w + 1] - 2 * p[i - 1] + 4 * p[i] - 2 * p[i + 1]
+            + p[i + w - 1] - 2 * p[i + w] + p[i + w + 1])
+    }
+
+    /// σ in 8-bit levels of white noise whose mask responses have this median absolute value.
+    static func sigma(fromMedian median: Float) -> Double { Double(median) * 255 / (0.6745 * 6) }
 }

@@ -133,7 +133,7 @@ public struct NoiseProfile: Sendable, Equatable {
                     } }
                     if 2 * responses.count >= block * block {
                         responses.sort()
-                        out.base[j * stride + 1 + c] = sigmaOf(responses[responses.count / 2])
+                        out.base[j * stride + 1 + c] = NoiseEstimate.sigma(fromMedian: responses[responses.count / 2])
                     }
                 }
             }
@@ -146,7 +146,7 @@ public struct NoiseProfile: Sendable, Equatable {
             }
             guard !blocks.isEmpty else {
                 let all = image.samples.withUnsafeBufferPointer { s in allResponses(s.baseAddress! + c * n, w, h) }.sorted()
-                let v = all.isEmpty ? 0 : sigmaOf(all[all.count / 2])
+                let v = all.isEmpty ? 0 : NoiseEstimate.sigma(fromMedian: all[all.count / 2])
                 sigma.append(.init(repeating: v, count: bins)); levels.append(v)
                 continue
             }
@@ -180,8 +180,7 @@ public struct NoiseProfile: Sendable, Equatable {
         if skippingClipped {  // NaN and infinities count as clipped
             for o in Swift.stride(from: i - w, through: i + w, by: w) { for d in -1...1 where !(p[o + d] > 0 && p[o + d] < 1) { return nil } }
         }
-        return abs(p[i - w - 1] - 2 * p[i - w] + p[i - w + 1] - 2 * p[i - 1] + 4 * p[i] - 2 * p[i + 1]
-            + p[i + w - 1] - 2 * p[i + w] + p[i + w + 1])
+        return NoiseEstimate.mask(p, i, w)
     }
 
     private static func allResponses(_ p: UnsafePointer<Float>, _ w: Int, _ h: Int) -> [Float] {
@@ -191,7 +190,4 @@ public struct NoiseProfile: Sendable, Equatable {
         } }
         return all
     }
-
-    /// σ in 8-bit levels from a median absolute mask response.
-    private static func sigmaOf(_ median: Float) -> Double { Double(median) * 255 / (0.6745 * 6) }
 }

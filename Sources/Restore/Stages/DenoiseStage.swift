@@ -31,12 +31,12 @@ struct DenoiseStage: Stage {
     func apply(to image: inout Image, context: StageContext) throws -> [String] {
         var profile: NoiseProfile? = nil, from = ""
         if sigma == .auto {
-            if let d = context.decision, let p = NoiseProfile(table: d.table) {
-                profile = p; from = " (the shot's, from \(d.samples) frame\(d.samples == 1 ? "" : "s"))"
-            } else { profile = NoiseProfile.estimate(of: image, threads: context.threads) }
-            if profile!.isClean {
-                return ["denoise: \(profile!.summary)\(from): clean (every channel below σ \(NoiseProfile.cleanBelow)), not denoised"]
-            }
+            let p: NoiseProfile
+            if let d = context.decision, let shot = NoiseProfile(table: d.table) {
+                p = shot; from = " (the shot's, from \(d.samples) frame\(d.samples == 1 ? "" : "s"))"
+            } else { p = NoiseProfile.estimate(of: image, threads: context.threads) }
+            if p.isClean { return ["denoise: \(p.summary)\(from): clean (every channel below σ \(NoiseProfile.cleanBelow)), not denoised"] }
+            profile = p
         }
         let strengthNote = strength == 1 ? "" : ", strength \(strength)"
         /// The one σ (8-bit levels) for models without a map, and its note.
