@@ -108,6 +108,33 @@ final class BackendDifferentialTests: XCTestCase {
         }
     }
 
+    /// oneDNN's binary primitive against `BinaryOpLayer`: bit-identical (one IEEE operation per
+    /// element) for every op it takes, on plain, blocked and partial-block (21-channel) tensors;
+    /// the ops it does not take stay on the reference.
+    func testBinaryOpMatchesReference() throws {
+        try XCTSkipUnless(OneDNN.shared.available, "oneDNN did not initialise")
+        var rng = RNG(s: 91)
+        let spec = LayerSpec(op: "BinaryOp", name: "b", inputs: ["x", "y"], outputs: ["z"], location: SourceLocation(file: nil, index: 1))
+        func random(_ c: Int, _ h: Int, _ w: Int) -> Tensor { Tensor(c: c, h: h, w: w, data: (0..<(c * h * w)).map { _ in rng.next() }) }
+        for op in 0...8 {
+            let ref = BinaryOpLayer(spec: spec, op: op, withScalar: false, b: 0)
+            guard let fast = OneDNNBinary(ref) else {
+                XCTAssertTrue([3, 6, 7, 8].contains(op), "op \(op) should run on oneDNN")
+                continue
+            }
+            for (c, h, w) in [(3, 7, 9), (16, 5, 13), (21, 9, 11), (64, 4, 3)] {
+                let x = random(c, h, w), y = random(c, h, w)
+                let want = try ref.forward([x, y])[0].data
+                XCTAssertEqual(try fast.forward([x, y])[0].plain.data, want, "op \(op), \(c)×\(h)×\(w), plain")
+                let blocked = try fast.forward([x.toBlocked, y.toBlocked])[0]
+                XCTAssertTrue(blocked.blocked)
+                XCTAssertEqual(blocked.plain.data, want, "op \(op), \(c)×\(h)×\(w), blocked")
+                XCTAssertEqual(try fast.forward([x.toBlocked, y])[0].plain.data, want, "op \(op), \(c)×\(h)×\(w), mixed")
+            }
+        }
+        XCTAssertNil(OneDNNBinary(BinaryOpLayer(spec: spec, op: 0, withScalar: true, b: 2)), "a scalar operand stays on the reference")
+    }
+
     /// The reference ops that also take blocked tensors give the same values as on plain ones.
     func testBlockedLayoutOpsMatchPlain() throws {
         var rng = RNG(s: 23)

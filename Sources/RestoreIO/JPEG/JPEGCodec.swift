@@ -84,9 +84,8 @@ enum JPEGCodec: Sendable {
             px.withUnsafeMutableBufferPointer { dbuf in
                 let d = SendablePointer(dbuf.baseAddress!)
                 parallelChunks(h, grain: 64, threads: options.threads) { r in
-                    Samples.interleave(s.base, planeSize: n, width: w, channels: ch, srcRow: r.lowerBound,
-                                       rows: r.count, into: d.base + r.lowerBound * w * ch, dstStride: w * ch,
-                                       convert: Samples.to8)
+                    Samples.interleave8(s.base, planeSize: n, width: w, channels: ch, srcRow: r.lowerBound,
+                                        rows: r.count, into: d.base + r.lowerBound * w * ch, dstStride: w * ch)
                 }
             }
         }

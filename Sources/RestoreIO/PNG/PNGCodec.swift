@@ -154,19 +154,11 @@ enum PNGCodec: Sendable {
                         let row = d.base + y * stride
                         row[0] = 0
                         if bytesPerSample == 2 {
-                            // Rows start after the filter byte, so 16-bit samples are unaligned: bytes.
-                            for c in 0..<ch {
-                                let plane = s.base + c * n + y * w
-                                var o = 1 + 2 * c
-                                for x in 0..<w {
-                                    let v = Samples.to16(plane[x])
-                                    row[o] = UInt8(v >> 8); row[o + 1] = UInt8(v & 0xFF)
-                                    o += 2 * ch
-                                }
-                            }
+                            Samples.interleave16(s.base, planeSize: n, width: w, channels: ch, srcRow: y, rows: 1,
+                                                 into: UnsafeMutableRawPointer(row + 1), dstStride: w * ch * 2, bigEndian: true)
                         } else {
-                            Samples.interleave(s.base, planeSize: n, width: w, channels: ch, srcRow: y, rows: 1,
-                                               into: row + 1, dstStride: w * ch, convert: Samples.to8)
+                            Samples.interleave8(s.base, planeSize: n, width: w, channels: ch, srcRow: y, rows: 1,
+                                                into: row + 1, dstStride: w * ch)
                         }
                     }
                 }

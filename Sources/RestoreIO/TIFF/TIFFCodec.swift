@@ -81,17 +81,17 @@ enum TIFFCodec: Sendable {
                     // Min-is-white gray is inverted in the integer domain, so it stays exact.
                     switch (l.sampleFormat, minIsWhite) {
                     case (.unsigned(8), false):
-                        Samples.deinterleave(chunk.assumingMemoryBound(to: UInt8.self), srcStride: rowElems, rows: rows,
-                                             width: cols, channels: keep, pixelStride: perPixel, into: out,
-                                             planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0) { Float($0) / 255 }
+                        Samples.deinterleave8(chunk.assumingMemoryBound(to: UInt8.self), srcStride: rowElems, rows: rows,
+                                              width: cols, channels: keep, pixelStride: perPixel, into: out,
+                                              planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0)
                     case (.unsigned(8), true):
                         Samples.deinterleave(chunk.assumingMemoryBound(to: UInt8.self), srcStride: rowElems, rows: rows,
                                              width: cols, channels: keep, pixelStride: perPixel, into: out,
                                              planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0) { Float(255 - $0) / 255 }
                     case (.unsigned(16), false):
-                        Samples.deinterleave(chunk.assumingMemoryBound(to: UInt16.self), srcStride: rowElems, rows: rows,
-                                             width: cols, channels: keep, pixelStride: perPixel, into: out,
-                                             planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0) { Float($0) / 65535 }
+                        Samples.deinterleave16(chunk.assumingMemoryBound(to: UInt16.self), srcStride: rowElems, rows: rows,
+                                               width: cols, channels: keep, pixelStride: perPixel, into: out,
+                                               planeSize: planeSize, dstRow: y0, dstWidth: l.width, dstX: x0)
                     case (.unsigned(16), true):
                         Samples.deinterleave(chunk.assumingMemoryBound(to: UInt16.self), srcStride: rowElems, rows: rows,
                                              width: cols, channels: keep, pixelStride: perPixel, into: out,
@@ -184,11 +184,11 @@ enum TIFFCodec: Sendable {
                     let out = UnsafeMutableRawPointer(dst.base + k * stripBytes)
                     switch depth {
                     case .uint8:
-                        Samples.interleave(src.base, planeSize: planeSize, width: w, channels: ch, srcRow: y0, rows: rows,
-                                           into: out.assumingMemoryBound(to: UInt8.self), dstStride: w * ch, convert: Samples.to8)
+                        Samples.interleave8(src.base, planeSize: planeSize, width: w, channels: ch, srcRow: y0, rows: rows,
+                                            into: out.assumingMemoryBound(to: UInt8.self), dstStride: w * ch)
                     case .uint16:
-                        Samples.interleave(src.base, planeSize: planeSize, width: w, channels: ch, srcRow: y0, rows: rows,
-                                           into: out.assumingMemoryBound(to: UInt16.self), dstStride: w * ch, convert: Samples.to16)
+                        Samples.interleave16(src.base, planeSize: planeSize, width: w, channels: ch, srcRow: y0, rows: rows,
+                                             into: out, dstStride: w * ch * 2, bigEndian: false)
                     default:  // .float32: `ImageFiles.write` passes only the depths TIFF lists
                         Samples.interleave(src.base, planeSize: planeSize, width: w, channels: ch, srcRow: y0, rows: rows,
                                            into: out.assumingMemoryBound(to: Float.self), dstStride: w * ch) { $0 }

@@ -1,5 +1,5 @@
-/// oneDNN: convolutions and deconvolutions run by oneDNN primitives (and kernel = stride
-/// deconvolutions as 1×1 convolutions), PReLUs folded into the convolution before them.
+/// oneDNN: convolutions, deconvolutions and two-input binary ops run by oneDNN primitives (and
+/// kernel = stride deconvolutions as 1×1 convolutions), PReLUs folded into the convolution before them.
 struct OneDNNBackend: Backend {
     static var available: Bool { OneDNN.shared.available }
     var name: String { "onednn" }
@@ -11,6 +11,7 @@ struct OneDNNBackend: Backend {
             if let conv = l as? ConvolutionLayer, let fast = OneDNNConvolution(conv) { built.append(fast) }
             else if let deconv = l as? DeconvolutionLayer, let fast = OneDNNPatchDeconvolution(deconv, threads: threads) { built.append(fast) }
             else if let deconv = l as? DeconvolutionLayer, let fast = OneDNNConvolution(deconv) { built.append(fast) }
+            else if let binary = l as? BinaryOpLayer, let fast = OneDNNBinary(binary) { built.append(fast) }
             else { built.append(l) }
         }
         return Self.fusingPReLU(built, threads: threads)

@@ -9,32 +9,45 @@ struct BinaryOpLayer: Op {
     let op: Int, withScalar: Bool, b: Float
     var acceptsBlocked: Bool { true }  // element by element: any layout, if both agree
     func forward(_ inputs: [Tensor]) throws(NNError) -> [Tensor] {
-        let inputs = sameLayout(inputs)
-        var a = inputs[0]
-        func f(_ x: Float, _ y: Float) -> Float {
-            switch op {
-            case 0: return x + y
-            case 1: return x - y
-            case 2: return x * y
-            case 3: return x / y
-            case 4: return Swift.max(x, y)
-            case 5: return Swift.min(x, y)
-            case 6: return pow(x, y)
-            case 7: return y - x
-            default: return y / x
-            }
-        }
         guard (0...8).contains(op) else {
             throw spec.fail("op_type \(op)", reason: .unsupportedLayer)
         }
-        if withScalar {
-            for i in a.data.indices { a.data[i] = f(a.data[i], b) }
-            return [a]
+        let inputs = sameLayout(inputs)
+        let y: Tensor? = withScalar ? nil : inputs[1]
+        if let y {
+            let a = inputs[0]
+            guard y.c == a.c && y.h == a.h && y.w == a.w else { throw shapeError("operands \(a.shape) and \(y.shape) differ") }
         }
-        let y = inputs[1]
-        guard y.c == a.c && y.h == a.h && y.w == a.w else { throw shapeError("operands \(a.shape) and \(y.shape) differ") }
-        for i in a.data.indices { a.data[i] = f(a.data[i], y.data[i]) }
-        return [a]
+        switch op {
+        case 0: return [combine(inputs[0], y, +)]
+        case 1: return [combine(inputs[0], y, -)]
+        case 2: return [combine(inputs[0], y, *)]
+        case 3: return [combine(inputs[0], y, /)]
+        case 4: return [combine(inputs[0], y) { Swift.max($0, $1) }]
+        case 5: return [combine(inputs[0], y) { Swift.min($0, $1) }]
+        case 6: return [combine(inputs[0], y) { pow($0, $1) }]
+        case 7: return [combine(inputs[0], y) { $1 - $0 }]
+        default: return [combine(inputs[0], y) { $1 / $0 }]
+        }
+    }
+
+    /// `f(a, y)` element by element (or `f(a, b)` with the scalar), out of place: the operands
+    /// are usually blobs the graph still shares, which an in-place write would copy first.
+    @inline(__always)
+    private func combine(_ a: Tensor, _ y: Tensor?, _ f: (Float, Float) -> Float) -> Tensor {
+        var out = a
+        let n = a.data.count, scalar = b
+        out.data = [Float](unsafeUninitializedCapacity: n) { o, done in
+            a.data.withUnsafeBufferPointer { x in
+                if let y {
+                    y.data.withUnsafeBufferPointer { v in for i in 0..<n { o[i] = f(x[i], v[i]) } }
+                } else {
+                    for i in 0..<n { o[i] = f(x[i], scalar) }
+                }
+            }
+            done = n
+        }
+        return out
     }
 
     func infer(_ inputs: [BlobInfo]) throws(NNError) -> [BlobInfo] {
