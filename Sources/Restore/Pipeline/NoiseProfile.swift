@@ -53,6 +53,11 @@ public struct NoiseProfile: Sendable, Equatable {
     }
 
     /// "σ ≈ 2.1/1.6/2.8 (R/G/B), 0.9–4.0 from dark to bright": the levels, then the map's range.
+    /// The mask sees only the fine-grained part of the noise: white noise reads its true σ, but
+    /// demosaiced camera noise, smoothed by the interpolation (red and blue most), reads far
+    /// below its RMS — 0.5/3.2/0.7 for an RMS error of 14.7/11.6/15.7 levels on the "high"
+    /// crop of `Benchmarks/denoise_speed.sh`. The denoiser was trained on these readings, so
+    /// they steer it correctly; they are not the noise's standard deviation.
     public var summary: String {
         func f(_ v: Double) -> String { String((v * 10).rounded() / 10) }
         let all = sigma.flatMap { $0 }
