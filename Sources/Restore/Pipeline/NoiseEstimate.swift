@@ -47,8 +47,8 @@ public enum NoiseEstimate {
 
     /// σ (8-bit levels) from the mask's absolute responses: their median / (0.6745 · 6).
     private static func medianSigma(_ responses: [Float]) -> Double {
-        let sorted = responses.sorted()
-        return sigma(fromMedian: sorted[sorted.count / 2])
+        var r = responses
+        return sigma(fromMedian: r.nthSmallest(r.count / 2))
     }
 
     /// The mask's absolute response at interior index `i` of a plane of width `w`.

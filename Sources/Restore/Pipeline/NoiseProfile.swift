@@ -137,8 +137,7 @@ public struct NoiseProfile: Sendable, Equatable {
                         if let v = response(p, i, w, skippingClipped: true) { responses.append(v) }
                     } }
                     if 2 * responses.count >= block * block {
-                        responses.sort()
-                        out.base[j * stride + 1 + c] = NoiseEstimate.sigma(fromMedian: responses[responses.count / 2])
+                        out.base[j * stride + 1 + c] = NoiseEstimate.sigma(fromMedian: responses.nthSmallest(responses.count / 2))
                     }
                 }
             }
@@ -150,12 +149,12 @@ public struct NoiseProfile: Sendable, Equatable {
                 return v.isNaN ? nil : (v, Int(results[j * stride]))
             }
             guard !blocks.isEmpty else {
-                let all = image.samples.withUnsafeBufferPointer { s in allResponses(s.baseAddress! + c * n, w, h) }.sorted()
-                let v = all.isEmpty ? 0 : NoiseEstimate.sigma(fromMedian: all[all.count / 2])
+                var all = image.samples.withUnsafeBufferPointer { s in allResponses(s.baseAddress! + c * n, w, h) }
+                let v = all.isEmpty ? 0 : NoiseEstimate.sigma(fromMedian: all.nthSmallest(all.count / 2))
                 sigma.append(.init(repeating: v, count: bins)); levels.append(v)
                 continue
             }
-            func quartile(_ v: [Double]) -> Double { v.sorted()[v.count / 4] }
+            func quartile(_ v: [Double]) -> Double { var v = v; return v.nthSmallest(v.count / 4) }
             let level = quartile(blocks.map(\.0))
             levels.append(level)
             var valid: [Int: Double] = [:]
