@@ -16,7 +16,7 @@ struct BinaryOpLayer: Op {
         let y: Tensor? = withScalar ? nil : inputs[1]
         if let y {
             let a = inputs[0]
-            guard y.c == a.c && y.h == a.h && y.w == a.w else { throw shapeError("operands \(a.shape) and \(y.shape) differ") }
+            guard y.c == a.c && y.h == a.h && y.w == a.w, y.data.count == a.data.count else { throw shapeError("operands \(a.shape) and \(y.shape) differ") }
         }
         switch op {
         case 0: return [combine(inputs[0], y, +)]
