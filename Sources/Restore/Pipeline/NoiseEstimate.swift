@@ -41,8 +41,7 @@ public enum NoiseEstimate {
                 estimates.append(inner.count < enough ? first : medianSigma(inner))
             }
         }
-        estimates.sort()
-        return estimates[estimates.count / 2]
+        return estimates.nthSmallest(estimates.count / 2)
     }
 
     /// σ (8-bit levels) from the mask's absolute responses: their median / (0.6745 · 6).

@@ -67,7 +67,23 @@ final class OneDNN: @unchecked Sendable {
         var prim: dnnl_primitive_t?
         guard dnnl_primitive_create(&prim, pd) == dnnl_success, let prim else { return false }
         defer { dnnl_primitive_destroy(prim) }
-        var args = [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)]
-        return dnnl_primitive_execute(prim, stream, 2, &args) == dnnl_success && dnnl_stream_wait(stream) == dnnl_success
+        return execute(prim, [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)])
+    }
+
+    /// Runs `prim` on the shared stream with `args` and waits for it: true when both succeeded.
+    func execute(_ prim: dnnl_primitive_t, _ args: [dnnl_exec_arg_t]) -> Bool {
+        var args = args
+        return dnnl_primitive_execute(prim, stream, Int32(args.count), &args) == dnnl_success && dnnl_stream_wait(stream) == dnnl_success
+    }
+
+    /// `cache[key]`, compiled by `make` on first use; under the lock, so concurrent runs of one
+    /// layer compile each shape once. A failed `make` is not cached.
+    func cached<Key: Hashable, Value>(_ cache: inout [Key: Value], _ key: Key, _ make: () -> Value?) -> Value? {
+        locked {
+            if let v = cache[key] { return v }
+            let v = make()
+            if let v { cache[key] = v }
+            return v
+        }
     }
 }

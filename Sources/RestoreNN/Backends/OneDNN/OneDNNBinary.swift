@@ -45,12 +45,7 @@ final class OneDNNBinary: Layer, @unchecked Sendable {
         guard y.c == x.c && y.h == x.h && y.w == x.w, x.data.count == y.data.count else { return try reference.forward(inputs) }
         let dnn = OneDNN.shared
         let key = Key(c: x.c, h: x.h, w: x.w, blocked: x.blocked)
-        let compiled = dnn.locked { () -> Compiled? in
-            if let c = cache[key] { return c }
-            let c = compile(c: x.c, h: x.h, w: x.w, blocked: x.blocked)
-            if let c { cache[key] = c }
-            return c
-        }
+        let compiled = dnn.cached(&cache, key) { compile(c: x.c, h: x.h, w: x.w, blocked: x.blocked) }
         guard let k = compiled, k.floats == x.data.count else { return try reference.forward(inputs) }
         var out = x
         var ok = false
@@ -61,10 +56,8 @@ final class OneDNNBinary: Layer, @unchecked Sendable {
                       let s1 = dnn.memory(k.md, UnsafeMutableRawPointer(mutating: yb.baseAddress)),
                       let d = dnn.memory(k.md, UnsafeMutableRawPointer(o.baseAddress)) else { return false }
                 defer { dnnl_memory_destroy(s0); dnnl_memory_destroy(s1); dnnl_memory_destroy(d) }
-                var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC_0, memory: s0), dnnl_exec_arg_t(arg: DNNL_ARG_SRC_1, memory: s1),
-                            dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: d)]
-                return dnnl_primitive_execute(k.prim, dnn.stream, Int32(args.count), &args) == dnnl_success
-                    && dnnl_stream_wait(dnn.stream) == dnnl_success
+                return dnn.execute(k.prim, [dnnl_exec_arg_t(arg: DNNL_ARG_SRC_0, memory: s0), dnnl_exec_arg_t(arg: DNNL_ARG_SRC_1, memory: s1),
+                                            dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: d)])
             } }
             n = x.data.count
         }

@@ -186,12 +186,7 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
         if !x.blocked && inC >= Tensor.block { x = x.toBlocked }
         let dnn = OneDNN.shared
         let key = x.h << 33 | x.w << 1 | (x.blocked ? 1 : 0)
-        let compiled = dnn.locked { () -> Compiled? in
-            if let c = cache[key] { return c }
-            let c = compile(h: x.h, w: x.w, blockedInput: x.blocked)
-            if let c { cache[key] = c }
-            return c
-        }
+        let compiled = dnn.cached(&cache, key) { compile(h: x.h, w: x.w, blockedInput: x.blocked) }
         guard let k = compiled else { return try fallback(x) }
         var out = k.dstBlocked ? Tensor(blockedC: g.outC, h: k.oh, w: k.ow) : Tensor(c: g.outC, h: k.oh, w: k.ow)
         if out.data.count < k.dstFloats { out.data += [Float](repeating: 0, count: k.dstFloats - out.data.count) }
@@ -203,8 +198,7 @@ final class OneDNNConvolution: Layer, @unchecked Sendable {
                 var args = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: s), dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: k.weights),
                             dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: d)]
                 if let b = k.bias { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_BIAS, memory: b)) }
-                return dnnl_primitive_execute(k.prim, dnn.stream, Int32(args.count), &args) == dnnl_success
-                    && dnnl_stream_wait(dnn.stream) == dnnl_success
+                return dnn.execute(k.prim, args)
             }
         }
         guard ok else { return try fallback(x) }
