@@ -66,6 +66,19 @@ final class DenoiseTests: XCTestCase {
         XCTAssertEqual(r.code, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("clean (every channel below σ 0.4), not denoised"), r.stderr)
         XCTAssertEqual(try ImageFiles.read(path: out).samples, try ImageFiles.read(path: src).samples)
+        // Through the library too, and the network is never loaded (a clean photo costs only
+        // its I/O and the estimate); a noisy image then loads it.
+        let plan = try Pipeline.plan(Request(), environment: .builtIn)
+        let stage = try XCTUnwrap(plan.stages.first as? DenoiseStage)
+        let report = try plan.run(input: src, output: dir + "/lib.png")
+        XCTAssertTrue(report.notes.contains { $0.contains("not denoised") }, "\(report.notes)")
+        XCTAssertFalse(stage.candidates[0].isLoaded, "the denoiser was loaded for a clean image")
+        var noisy = image
+        var rng = SplitMix(seed: 9)
+        for i in 0..<(3 * noisy.planeSize) { noisy.samples[i] += 8 / 255 * rng.gaussian() }
+        try ImageFiles.write(noisy, to: dir + "/noisy.png", options: EncodeOptions(depth: .uint16))
+        _ = try plan.run(input: dir + "/noisy.png", output: dir + "/lib2.png")
+        XCTAssertTrue(stage.candidates[0].isLoaded)
         // An explicit σ still denoises.
         let forced = try CLITests.run(["denoise", src, dir + "/f.png", "--sigma", "10"])
         XCTAssertEqual(forced.code, 0, forced.stderr)

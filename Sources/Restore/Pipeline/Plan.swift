@@ -158,7 +158,7 @@ public final class Plan: Sendable {
     /// The output size for an input of `width` × `height`, checked against `--max-megapixels`.
     func outputSize(width: Int, height: Int, output: String) throws -> (width: Int, height: Int) {
         var side = 1
-        for stage in stages { side *= try stage.geometry().scale }
+        for stage in stages { side *= try stage.scale() }
         let outPixels = width.multipliedReportingOverflow(by: height * side * side)
         guard !outPixels.overflow, UInt64(outPixels.partialValue) <= limits.maxPixels else {
             throw OptionError(path: output, "the output would be \(width * side) × \(height * side) pixels, over the limit of "

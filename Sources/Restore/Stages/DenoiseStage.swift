@@ -27,6 +27,9 @@ struct DenoiseStage: Stage {
     func encoding(channels: Int) -> ColorProfile? { Colorimetry.fitting(candidates[0].encoding, channels: channels) }
 
     func geometry() throws -> StageGeometry { StageGeometry(scale: 1, halo: try candidates[0].geometry().halo) }
+    /// 1 without loading the network: a denoiser's result is brought to the input's size, and
+    /// an image the estimate finds clean never loads it.
+    func scale() -> Int { 1 }
 
     func apply(to image: inout Image, context: StageContext) throws -> [String] {
         var profile: NoiseProfile? = nil, from = ""

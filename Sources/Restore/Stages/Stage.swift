@@ -15,6 +15,10 @@ public protocol Stage: Sendable {
     /// Output pixels per input pixel (1 for stages that keep the size) and the context in
     /// input pixels that a tile of this stage needs around it. May load a network.
     func geometry() throws -> StageGeometry
+    /// Output pixels per input pixel along each axis: `geometry().scale`, unless the stage
+    /// knows it without loading a network (a denoiser keeps the size), so a plan can check
+    /// the output's size and still load a network only for an image that needs it.
+    func scale() throws -> Int
     /// Processes `image` (in `encoding(channels:)`) in place; returns notes for the report
     /// ("σ ≈ 12.3: restore-denoise").
     func apply(to image: inout Image, context: StageContext) throws -> [String]
@@ -27,6 +31,7 @@ public protocol Stage: Sendable {
 }
 
 extension Stage {
+    public func scale() throws -> Int { try geometry().scale }
     public func decide(samples: [Image]) -> ShotDecision? { nil }
     public var decidesPerShot: Bool { false }
 }
