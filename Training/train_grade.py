@@ -11,6 +11,8 @@ separate dev split (every 12th of the remaining photos), also left out of traini
 Run (CPU or GPU; seeded and resumable — rerun the same command to continue):
   python3 Training/train_grade.py --mode auto --steps 6000
   python3 Training/train_grade.py --mode match --steps 15000 --tag long
+A further stage from the shipped weights (fresh optimiser and schedule):
+  python3 Training/train_grade.py --mode match --init Plugins/restore-grade/match.safetensors --lr 5e-4 --steps 20000 --tag cont
 Writes .cache/train/grade-<mode>.pt, Plugins/restore-grade/<mode>.safetensors and the golden
 pair Plugins/restore-grade/golden-<mode>.{in,out}.f32: the thumbnail (C, T, T) and the
 predicted grade (3·P curve values, channel-major, then the 3·S³ LUT values, channel-major,
@@ -43,6 +45,8 @@ ap.add_argument("--lr", type=float, default=2e-3)
 ap.add_argument("--seed", type=int, default=0)
 ap.add_argument("--tag", default="", help="checkpoint name suffix (experiments)")
 ap.add_argument("--threads", type=int, default=os.cpu_count())
+ap.add_argument("--init", help="start from these .safetensors weights (the shipped file, to continue on a fresh "
+                "machine) with a fresh optimiser and schedule; use a --tag for the new checkpoint")
 args = ap.parse_args()
 
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -132,7 +136,12 @@ def loss_fn(out, target):
     return mse + 1e-2 * tv + 1e-2 * mono
 
 
-trainer = Trainer().to(device)
+trainer = Trainer()
+if args.init:
+    from safetensors.torch import load_file
+    trainer.net.load_state_dict({k: v.float() for k, v in load_file(args.init).items()})
+    print(f"weights from {args.init}", flush=True)
+trainer = trainer.to(device)
 dev_rng = random.Random(12345)
 dev_set = [batch_of(dev_rng, dev_photos, 16) for _ in range(4)]
 
