@@ -45,6 +45,8 @@ ap.add_argument("--lr", type=float, default=2e-3)
 ap.add_argument("--seed", type=int, default=0)
 ap.add_argument("--tag", default="", help="checkpoint name suffix (experiments)")
 ap.add_argument("--threads", type=int, default=os.cpu_count())
+ap.add_argument("--ungraded", type=float, default=0.2, help="--mode auto: share of the examples left ungraded "
+                "(the network learns to leave a good photo alone from them)")
 ap.add_argument("--init", help="start from these .safetensors weights (the shipped file, to continue on a fresh "
                 "machine) with a fresh optimiser and schedule; use a --tag for the new checkpoint")
 args = ap.parse_args()
@@ -94,7 +96,7 @@ def sample(rng, pool):
     a = pool[rng.randrange(len(pool))]
     if args.mode == "auto":
         clean = crop(a, rng, args.side)
-        damaged = grades.apply(clean, grades.draw(rng, clean=0.2))
+        damaged = grades.apply(clean, grades.draw(rng, clean=args.ungraded))
         return thumb(damaged.unsqueeze(0))[0], damaged, clean
     src, ref = crop(a, rng, args.side), crop(a, rng, args.side)
     g_ref = grades.draw(rng, clean=0.1)
