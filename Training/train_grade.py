@@ -12,7 +12,7 @@ Run (CPU or GPU; seeded and resumable — rerun the same command to continue):
   python3 Training/train_grade.py --mode auto --steps 6000
   python3 Training/train_grade.py --mode match --steps 15000 --tag long
 A further stage from the shipped weights (fresh optimiser and schedule):
-  python3 Training/train_grade.py --mode match --init Plugins/restore-grade/match.safetensors --lr 5e-4 --steps 20000 --tag cont
+  python3 Training/train_grade.py --mode match --init Plugins/restore-grade/match.safetensors --lr 5e-4 --steps 16000 --tag cont
 Writes .cache/train/grade-<mode>.pt, Plugins/restore-grade/<mode>.safetensors and the golden
 pair Plugins/restore-grade/golden-<mode>.{in,out}.f32: the thumbnail (C, T, T) and the
 predicted grade (3·P curve values, channel-major, then the 3·S³ LUT values, channel-major,
