@@ -29,9 +29,10 @@ from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import split, load_rgb  # noqa: E402
-from restore_training.models import GradeLUT, apply_grade, identity_lut  # noqa: E402
+from restore_training.models import GradeLUT, apply_grade, identity_lut, mkl_transfer  # noqa: E402
 from restore_training.loop import train  # noqa: E402
 from restore_training import grades  # noqa: E402
+from restore_training.ciede2000 import ciede2000, srgb_to_lab  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--mode", choices=["auto", "match"], default="auto")
@@ -47,6 +48,13 @@ ap.add_argument("--tag", default="", help="checkpoint name suffix (experiments)"
 ap.add_argument("--threads", type=int, default=os.cpu_count())
 ap.add_argument("--ungraded", type=float, default=0.2, help="--mode auto: share of the examples left ungraded "
                 "(the network learns to leave a good photo alone from them)")
+ap.add_argument("--mkl-blend", type=float, default=0.0, help="--mode match: the applied grade is (1 - B) × the "
+                "network's grade + B × the MKL colour transfer from the image's to the reference's statistics; "
+                "stored in the weights' metadata (`transfer_blend`), which restore reads")
+ap.add_argument("--views", type=float, default=0.0, help="--mode match: share of the pairs that are two overlapping "
+                "views of one region (a shot and a reference of one scene) instead of two independent crops")
+ap.add_argument("--de-loss", type=float, default=0.0, help="weight of the mean CIEDE2000 (ΔE00) between output and "
+                "target in the loss, beside the MSE")
 ap.add_argument("--init", help="start from these .safetensors weights (the shipped file, to continue on a fresh "
                 "machine) with a fresh optimiser and schedule; use a --tag for the new checkpoint")
 args = ap.parse_args()
@@ -87,6 +95,24 @@ def crop(a, rng, side):
     return F.interpolate(t.unsqueeze(0), size=(side, side), mode="area")[0]
 
 
+def views(a, rng, side):
+    """Two overlapping windows of one region of the photo (the region 50–100 % of each side;
+    each window 50–80 % of it along a random axis, one from each end), each brought to side²."""
+    h, w = a.shape[:2]
+    rh, rw = rng.randint(h // 2, h), rng.randint(w // 2, w)
+    y, x = rng.randint(0, h - rh), rng.randint(0, w - rw)
+    r = torch.from_numpy(a[y:y + rh, x:x + rw].copy()).permute(2, 0, 1).float() / 255
+    if rng.random() < 0.5:
+        r = r.transpose(1, 2)
+    n = r.shape[2]
+    wa, wb = int(n * rng.uniform(0.5, 0.8)), int(n * rng.uniform(0.5, 0.8))
+    first, second = r[:, :, :wa], r[:, :, n - wb:]
+    if rng.random() < 0.5:
+        first, second = second, first
+    size = lambda t: F.interpolate(t.unsqueeze(0), size=(side, side), mode="bilinear", antialias=True, align_corners=False)[0]
+    return size(first), size(second)
+
+
 def thumb(x):
     return F.adaptive_avg_pool2d(x, args.thumb)
 
@@ -98,13 +124,13 @@ def sample(rng, pool):
         clean = crop(a, rng, args.side)
         damaged = grades.apply(clean, grades.draw(rng, clean=args.ungraded))
         return thumb(damaged.unsqueeze(0))[0], damaged, clean
-    src, ref = crop(a, rng, args.side), crop(a, rng, args.side)
+    src, ref = views(a, rng, args.side) if args.views > 0 and rng.random() < args.views else (crop(a, rng, args.side), crop(a, rng, args.side))
     g_ref = grades.draw(rng, clean=0.1)
     g_src = grades.draw(rng, clean=0.5, strength=0.5)
     image = grades.apply(src, g_src)
     target = grades.apply(src, g_ref)
     reference = grades.apply(ref, g_ref)
-    return torch.cat([thumb(image.unsqueeze(0))[0], thumb(reference.unsqueeze(0))[0]]), image, target
+    return torch.cat([thumb(image.unsqueeze(0))[0], thumb(reference.unsqueeze(0))[0]]), image, target, reference
 
 
 class Trainer(torch.nn.Module):
@@ -114,15 +140,18 @@ class Trainer(torch.nn.Module):
         self.register_buffer("identity", identity_lut(args.size), persistent=False)
 
     def forward(self, batch):
-        t, image = batch
+        t, image, reference = batch
         curves, lut = self.net(t)
-        return apply_grade(image, curves, lut), curves, lut
+        y = apply_grade(image, curves, lut)
+        if args.mkl_blend > 0:
+            y = (1 - args.mkl_blend) * y + args.mkl_blend * mkl_transfer(image, reference)
+        return y, curves, lut
 
 
 def batch_of(rng, pool, n):
     items = [sample(rng, pool) for _ in range(n)]
-    t, image, target = (torch.stack([it[k] for it in items]).to(device) for k in range(3))
-    return (t, image), target
+    t, image, target, *reference = (torch.stack([it[k] for it in items]).to(device) for k in range(len(items[0])))
+    return (t, image, reference[0] if reference else None), target
 
 
 def loss_fn(out, target):
@@ -135,7 +164,10 @@ def loss_fn(out, target):
     tv = sum((r.diff(dim=d) ** 2).mean() for d in (2, 3, 4))
     mono = F.relu(-curves.diff(dim=2)).mean() + F.relu(-lut[:, 0].diff(dim=3)).mean() \
         + F.relu(-lut[:, 1].diff(dim=2)).mean() + F.relu(-lut[:, 2].diff(dim=1)).mean()
-    return mse + 1e-2 * tv + 1e-2 * mono
+    loss = mse + 1e-2 * tv + 1e-2 * mono
+    if args.de_loss > 0:
+        loss = loss + args.de_loss * ciede2000(srgb_to_lab(y), srgb_to_lab(target)).mean()
+    return loss
 
 
 trainer = Trainer()
@@ -151,8 +183,9 @@ dev_set = [batch_of(dev_rng, dev_photos, 16) for _ in range(4)]
 def validate():
     """Mean PSNR over the dev examples that were graded, and over those that were not."""
     given, out, clean = [], [], []
-    for (t, image), target in dev_set:
-        y, _, _ = trainer((t, image))
+    for x, target in dev_set:
+        image = x[1]
+        y, _, _ = trainer(x)
         for i in range(len(image)):
             e0, e1 = F.mse_loss(image[i], target[i]), F.mse_loss(y[i], target[i])
             if e0 > 0:
@@ -172,8 +205,9 @@ net = trainer.net.cpu().eval()
 folder = os.path.join(repo, "Plugins", "restore-grade")
 os.makedirs(folder, exist_ok=True)
 save_file({k: v.contiguous() for k, v in net.state_dict().items()}, os.path.join(folder, f"{args.mode}.safetensors"),
-          metadata={"architecture": "grade-lut", "thumbnail": str(args.thumb), "mode": args.mode})
-(t, _), _ = dev_set[0]
+          metadata={"architecture": "grade-lut", "thumbnail": str(args.thumb), "mode": args.mode,
+                   **({"transfer_blend": str(args.mkl_blend)} if args.mkl_blend > 0 else {})})
+(t, _, _), _ = dev_set[0]
 with torch.no_grad():
     grade = net(t[:1].cpu())
 t[0].cpu().numpy().astype("<f4").tofile(os.path.join(folder, f"golden-{args.mode}.in.f32"))

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Restore
+import RestoreColor
 import RestoreCore
 import RestoreIO
 import RestoreTestSupport
@@ -66,6 +67,38 @@ final class GradeTests: XCTestCase {
                 XCTAssertGreaterThan(fmt == "rgb24" ? zip(input, r.out).map { abs(Int($0) - Int($1)) }.max() ?? 0 : 1, 0, "\(mode)")
             }
         }
+    }
+
+    /// A match predictor whose weights say `transfer_blend: 1` applies exactly the MKL colour
+    /// transfer from the image's statistics to the reference's (an affine map, which the
+    /// tetrahedral cube reproduces exactly): within one 8-bit level of `ColorTransfer`.
+    func testTheTransferBlendAppliesTheMKLTransfer() throws {
+        let plugin = dir + "/blend"
+        try FileManager.default.createDirectory(atPath: plugin, withIntermediateDirectories: true)
+        let shipped = Fixtures.repository + "/Plugins/restore-grade"
+        try FileManager.default.copyItem(atPath: shipped + "/auto.safetensors", toPath: plugin + "/auto.safetensors")
+        try String(contentsOfFile: shipped + "/plugin.yaml", encoding: .utf8).replacingOccurrences(of: "id: restore-grade", with: "id: blend-grade")
+            .write(toFile: plugin + "/plugin.yaml", atomically: true, encoding: .utf8)
+        try Fixtures.safetensors(shipped + "/match.safetensors", to: plugin + "/match.safetensors", metadata: ["transfer_blend": "1"])
+        try "plugin_paths: [\(plugin)]\n".write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
+        let (src, ref) = (Fixtures.root + "/transfer/tinted.src.png", Fixtures.root + "/transfer/tinted.ref.png")
+        let r = try restore("grade", src, dir + "/out.png", "--match", ref, "--model", "blend-grade", "--config", dir + "/c.yaml")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let image = try ImageFiles.read(path: src), reference = try ImageFiles.read(path: ref)
+        let out = try ImageFiles.read(path: dir + "/out.png")
+        func stats(_ i: Image) -> ColorTransfer.Statistics { i.samples.withUnsafeBufferPointer { .init(planar: $0, pixels: i.planeSize) } }
+        let t = ColorTransfer(from: stats(image), to: stats(reference))
+        let n = image.planeSize
+        var worst: Float = 0, moved: Float = 0
+        for i in 0..<n {
+            let y = t.apply(image.samples[i], image.samples[n + i], image.samples[2 * n + i])
+            for (c, v) in [y.0, y.1, y.2].enumerated() {
+                worst = max(worst, abs(min(max(v, 0), 1) - out.samples[c * n + i]) * 255)
+                moved = max(moved, abs(out.samples[c * n + i] - image.samples[c * n + i]) * 255)
+            }
+        }
+        XCTAssertLessThanOrEqual(worst, 1.01, "8-bit levels from the MKL transfer")
+        XCTAssertGreaterThan(moved, 5, "the transfer changed the image")
     }
 
     /// Alpha untouched, 16 bits and the ICC profile kept; strength 0 is the identity.

@@ -56,4 +56,24 @@ final class OwnModelTests: XCTestCase {
         XCTAssertEqual(up[0], 0.1, accuracy: 1e-6); XCTAssertEqual(up[7], 0.5, accuracy: 1e-6)
         XCTAssertEqual(up[56], 0.9, accuracy: 1e-6); XCTAssertEqual(up[63], 0.3, accuracy: 1e-6)
     }
+
+    /// The shipped predictor with its metadata `transfer_blend` replaced (nil: removed).
+    func predictor(_ mode: String, transferBlend: String?) throws -> GradePredictor {
+        let path = NSTemporaryDirectory() + "/blend-\(mode)-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Fixtures.safetensors(Fixtures.repository + "/Plugins/restore-grade/\(mode).safetensors", to: path,
+                                 metadata: ["transfer_blend": transferBlend])
+        return try GradePredictor(path: path)
+    }
+
+    /// `transfer_blend` (the share of the MKL transfer in a match grade) is read, and refused
+    /// outside 0…1, when not a number, or in a restore (3-channel) predictor.
+    func testTransferBlendIsValidated() throws {
+        XCTAssertEqual(try predictor("match", transferBlend: "0.5").transferBlend, 0.5)
+        XCTAssertEqual(try predictor("match", transferBlend: nil).transferBlend, 0)
+        for bad in ["1.5", "-0.1", "nan", "inf", "half"] {
+            XCTAssertThrowsError(try predictor("match", transferBlend: bad), bad) { XCTAssertTrue("\($0)".contains("transfer_blend"), "\($0)") }
+        }
+        XCTAssertThrowsError(try predictor("auto", transferBlend: "0.5")) { XCTAssertTrue("\($0)".contains("only in a match"), "\($0)") }
+    }
 }

@@ -33,6 +33,19 @@ public enum Fixtures {
         }
     }
 
+    /// Copies a .safetensors file to `path` with metadata entries set (nil: removed).
+    public static func safetensors(_ source: String, to path: String, metadata changes: [String: String?]) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: source))
+        let length = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        var header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + length))) as! [String: Any]
+        var metadata = header["__metadata__"] as? [String: String] ?? [:]
+        for (k, v) in changes { metadata[k] = v }
+        header["__metadata__"] = metadata
+        let h = try JSONSerialization.data(withJSONObject: header)
+        try (Data((0..<8).map { UInt8((h.count >> (8 * $0)) & 0xFF) }) + h + data.subdata(in: (8 + length)..<data.count))
+            .write(to: URL(fileURLWithPath: path))
+    }
+
     /// A fresh temporary folder, removed by the caller's `defer`.
     public static func temporaryDirectory() -> String {
         let dir = NSTemporaryDirectory() + "restore-tests-" + UUID().uuidString

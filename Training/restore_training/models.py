@@ -179,3 +179,30 @@ def apply_lut3d(x, lut):
 def apply_grade(x, curves, lut):
     """The curves, then the 3D LUT."""
     return apply_lut3d(apply_curves(x, curves), lut)
+
+
+def mkl_transfer(x, ref, eps=1e-5):
+    """Pitié's Monge–Kantorovich linear colour transfer (MKL), batched: the affine map taking
+    the mean and covariance of each image of x (N, 3, H, W) to those of ref (N, 3, H', W'),
+    applied to x; values as given (sRGB 0..1), no clamping. With A, B the two covariances,
+    T = A^-1/2 (A^1/2 B A^1/2)^1/2 A^-1/2; A's eigenvalues are floored at eps before the
+    inverse, the inner matrix's negative ones at 0 (as restore's ColorTransfer)."""
+    def stats(t):
+        v = t.flatten(2)
+        mu = v.mean(2, keepdim=True)
+        d = v - mu
+        return mu, d @ d.transpose(1, 2) / max(v.shape[2] - 1, 1)
+
+    def sqrtm(m, floor):
+        e, u = torch.linalg.eigh(m)
+        return u @ torch.diag_embed(e.clamp(min=floor).sqrt()) @ u.transpose(1, 2), e, u
+
+    with torch.no_grad():
+        mu_x, a = stats(x.double())
+        mu_r, b = stats(ref.double())
+        ah, e, u = sqrtm(a, eps)
+        aih = u @ torch.diag_embed(1 / e.clamp(min=eps).sqrt()) @ u.transpose(1, 2)
+        t = aih @ sqrtm(ah @ b @ ah, 0.0)[0] @ aih
+        n, c, h, w = x.shape
+        y = t @ (x.double().flatten(2) - mu_x) + mu_r
+    return y.view(n, c, h, w).to(x.dtype)

@@ -11,7 +11,9 @@ import RestorePlugins
 /// `lutSize`³ cube in the stage's `space`, blended with the identity by `strength` (in LUT
 /// space), and applied tetrahedrally. That cube is what `export` writes, so the exported LUT is
 /// exactly the one applied. `auto` undoes damage (exposure, white balance, fades, casts);
-/// `match` transfers the look of a reference image.
+/// `match` transfers the look of a reference image: the predicted grade blended, as the
+/// predictor was trained, with the MKL colour transfer between the image's and the
+/// reference's colour statistics (`ColorTransfer`, sRGB).
 ///
 /// Values outside the LUT's 0…1 domain (scene-linear highlights, out-of-gamut negatives)
 /// keep their excess: the grade applies to the clamped value and the excess is added back.
@@ -19,8 +21,8 @@ import RestorePlugins
 struct GradeStage: Stage {
     enum Mode: Sendable {
         case auto
-        /// The reference's file and its thumbnail (in the predictor's encoding).
-        case match(reference: String, thumbnail: [Float])
+        /// The reference's file, its thumbnail and colour statistics (in the predictor's encoding).
+        case match(reference: String, thumbnail: [Float], statistics: ColorTransfer.Statistics)
     }
     let mode: Mode
     let predictor: SharedGradePredictor
@@ -37,7 +39,7 @@ struct GradeStage: Stage {
 
     var kind: String { "grade" }
     var modeName: String {
-        switch mode { case .auto: return "auto"; case .match(let r, _): return "match \(r.split(separator: "/").last.map(String.init) ?? r)" }
+        switch mode { case .auto: return "auto"; case .match(let r, _, _): return "match \(r.split(separator: "/").last.map(String.init) ?? r)" }
     }
     var label: String { "grade (\(plugin), \(modeName))" }
 
@@ -70,16 +72,18 @@ struct GradeStage: Stage {
         let n = lutSize * lutSize * lutSize
         var sum = [Float](repeating: 0, count: 3 * n)
         for image in images {
-            var thumb = image.samples.withUnsafeBufferPointer {
+            var thumb = try inSRGB(image.samples.withUnsafeBufferPointer {
                 GradePredictor.thumbnail($0, width: image.width, height: image.height, channels: 3, side: predictor.side)
+            })
+            var transfer: ColorTransfer?
+            if case .match(_, let reference, let statistics) = mode {
+                thumb += reference
+                if predictor.transferBlend > 0 {
+                    let sample = try inSRGB(image.samples.withUnsafeBufferPointer { ColorTransfer.Statistics.sample($0, pixels: image.planeSize) })
+                    transfer = ColorTransfer(from: sample.withUnsafeBufferPointer { .init(planar: $0, pixels: sample.count / 3) }, to: statistics)
+                }
             }
-            if let toSRGB {
-                var t = Image(width: predictor.side * predictor.side, height: 1, colorChannels: 3, hasAlpha: false, samples: thumb)
-                try toSRGB.apply(&t, threads: 1)
-                thumb = t.samples.map { Swift.min(Swift.max($0, 0), 1) }
-            }
-            if case .match(_, let reference) = mode { thumb += reference }
-            let cube = try bake(try predictor.predict(thumb))
+            let cube = try bake(try predictor.predict(thumb), transfer: transfer)
             for i in sum.indices { sum[i] += cube[i] }
         }
         let identity = LUT3D.identity(size: lutSize).values
@@ -93,9 +97,18 @@ struct GradeStage: Stage {
         return lut
     }
 
-    /// The predicted grade (curves, then the predictor's cube) sampled on this stage's
-    /// `lutSize`³ grid in `space`, as interleaved node values (red fastest).
-    func bake(_ g: GradeParameters) throws -> [Float] {
+    /// Three planar planes in `space` brought to sRGB (the predictor's encoding), clamped to 0…1.
+    func inSRGB(_ planar: [Float]) throws -> [Float] {
+        guard let toSRGB else { return planar }
+        var t = Image(width: planar.count / 3, height: 1, colorChannels: 3, hasAlpha: false, samples: planar)
+        try toSRGB.apply(&t, threads: 1)
+        return t.samples.map { Swift.min(Swift.max($0, 0), 1) }
+    }
+
+    /// The predicted grade (curves, then the predictor's cube; blended with `transfer` by the
+    /// predictor's `transferBlend` when given) sampled on this stage's `lutSize`³ grid in
+    /// `space`, as interleaved node values (red fastest).
+    func bake(_ g: GradeParameters, transfer: ColorTransfer? = nil) throws -> [Float] {
         let p = g.curvePoints
         let curves = LUT1D(size: p, values: (0..<p).flatMap { i in (0..<3).map { g.curves[$0 * p + i] } })
         let c = g.lutSize * g.lutSize * g.lutSize
@@ -108,7 +121,15 @@ struct GradeStage: Stage {
         var nodes = Image(width: n, height: 1, colorChannels: 3, hasAlpha: false,
                           samples: (0..<3).flatMap { ch in (0..<n).map { grid.values[3 * $0 + ch] } })
         try toSRGB?.apply(&nodes, threads: 1)
+        let before = nodes.samples
         Self.applyKeepingExcess(processor, to: &nodes, threads: 1)
+        if let transfer {
+            let b = predictor.transferBlend
+            for i in 0..<n {
+                let t = transfer.apply(before[i], before[n + i], before[2 * n + i])
+                for (c, v) in [t.0, t.1, t.2].enumerated() { nodes.samples[c * n + i] = (1 - b) * nodes.samples[c * n + i] + b * v }
+            }
+        }
         try fromSRGB?.apply(&nodes, threads: 1)
         return (0..<n).flatMap { i in (0..<3).map { nodes.samples[$0 * n + i] } }
     }
@@ -156,9 +177,12 @@ struct GradeStage: Stage {
             guard image.colorChannels == 3 else { throw OptionError(path: ref, "a match reference must be an RGB image; this one is gray") }
             let source = Colorimetry.sourceProfile(of: image, path: ref).0
             if !source.isEquivalent(to: srgb) { try ColorTransform(from: source, to: srgb, intent: .relative).apply(&image) }
-            resolved = .match(reference: ref, thumbnail: image.samples.withUnsafeBufferPointer {
-                GradePredictor.thumbnail($0, width: image.width, height: image.height, channels: 3, side: predictor.side)
-            })
+            resolved = image.samples.withUnsafeBufferPointer { s in
+                let sample = ColorTransfer.Statistics.sample(s, pixels: image.planeSize)
+                return .match(reference: ref,
+                              thumbnail: GradePredictor.thumbnail(s, width: image.width, height: image.height, channels: 3, side: predictor.side),
+                              statistics: sample.withUnsafeBufferPointer { .init(planar: $0, pixels: sample.count / 3) })
+            }
         } else {
             if settings.string("reference") != nil { throw settings.fail("'reference' is for mode match") }
             resolved = .auto
@@ -181,6 +205,7 @@ final class SharedGradePredictor: @unchecked Sendable {
     private let lock = NSLock()
     private let predictor: GradePredictor
     let side: Int
+    let transferBlend: Float
 
     init(path: String, expectedChannels: Int) throws {
         predictor = try GradePredictor(path: path)
@@ -188,6 +213,7 @@ final class SharedGradePredictor: @unchecked Sendable {
             throw NNError(path: path, reason: .badWeights, detail: "the predictor takes \(predictor.inChannels) channels; this mode needs \(expectedChannels)")
         }
         side = predictor.thumbnailSide
+        transferBlend = predictor.transferBlend
     }
 
     func predict(_ thumbnail: [Float]) throws -> GradeParameters {

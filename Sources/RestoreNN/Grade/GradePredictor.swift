@@ -18,6 +18,11 @@ public final class GradePredictor {
     public let curvePoints: Int
     /// Nodes per axis of the 3D LUT.
     public let lutSize: Int
+    /// Match predictors only (0 for the others): the applied grade is `1 − transferBlend` ×
+    /// the predicted grade plus `transferBlend` × the MKL colour transfer from the image's
+    /// statistics to the reference's (`ColorTransfer`), as trained (the weights' metadata
+    /// `transfer_blend`, 0…1; absent means 0).
+    public let transferBlend: Float
     /// `bases` × 3 × lutSize³ residual LUT values: [k][channel][blue][green][red].
     private let bases: [Float]
     private let baseCount: Int
@@ -42,6 +47,11 @@ public final class GradePredictor {
         graph = try LayerGraph(safetensors: path, architecture: .gradeLUT, backend: .reference, threads: threads)
         inChannels = try file.tensor("body.0.weight", rank: 4).shape[1]
         guard inChannels == 3 || inChannels == 6 else { throw bad("the first convolution takes \(inChannels) channels, expected 3 (restore) or 6 (match)") }
+        let blend = file.metadata["transfer_blend"]
+        guard let b = Float(blend ?? "0"), (0...1).contains(b), b == 0 || inChannels == 6 else {
+            throw bad("metadata 'transfer_blend' must be a number from 0 to 1, and only in a match (6-channel) predictor; got '\(blend!)'")
+        }
+        transferBlend = b
     }
 
     /// The grade predicted from `thumbnail` (`inChannels` planes of `thumbnailSide`², planar,

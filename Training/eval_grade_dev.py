@@ -1,0 +1,78 @@
+"""The held-out benchmark's match protocol (Benchmarks/grade.py match) on the dev photos
+(train_grade.py's dev split: never trained on), with the PyTorch predictor: the choices
+between match recipes are made here, never on the held-out photos.
+
+Each dev photo (long side 768, as the benchmark) under 3 seeded random grades: the left 60 % is the image, the
+right 60 % graded is the reference, the truth is the grade replayed on the image. Prints
+PSNR (8-bit RGB) and mean CIEDE2000 for the image as given, the MKL transfer, and each
+predictor given (.safetensors with its `transfer_blend` metadata, or a train_grade.py
+checkpoint with --blend).
+
+Run: python3 Training/eval_grade_dev.py [--blend B] WEIGHTS...
+"""
+import argparse
+import os
+import random
+import sys
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors import safe_open
+from safetensors.torch import load_file
+from skimage.color import rgb2lab, deltaE_ciede2000
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from restore_training.models import GradeLUT, apply_grade, mkl_transfer  # noqa: E402
+from restore_training import grades  # noqa: E402
+from data import split, load_rgb  # noqa: E402
+
+ap = argparse.ArgumentParser()
+ap.add_argument("weights", nargs="+")
+ap.add_argument("--blend", type=float, default=0.0, help="transfer_blend for checkpoints (.pt)")
+ap.add_argument("--side", type=int, default=768, help="long side of the photos (the benchmark's 768)")
+args = ap.parse_args()
+torch.set_num_threads(1)
+repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+dev = [np.asarray(load_rgb(p, args.side)) for p in split()[0][::12]]  # train_grade.py's dev photos
+
+
+def load(path):
+    net = GradeLUT(6)
+    if path.endswith(".pt"):
+        net.load_state_dict({k[4:]: v for k, v in torch.load(path)["model"].items() if k.startswith("net.")})
+        blend = args.blend
+    else:
+        net.load_state_dict({k: v.float() for k, v in load_file(path).items()})
+        blend = float(safe_open(path, "pt").metadata().get("transfer_blend", "0"))
+    return net.eval(), blend
+
+
+nets = [load(w) for w in args.weights]
+scores = {name: ([], []) for name in ["as given", "MKL"] + args.weights}
+
+
+def score(name, y, target):
+    y = np.round(np.clip(y, 0, 1) * 255) / 255
+    scores[name][0].append(10 * np.log10(1 / np.mean((y - target) ** 2)))
+    scores[name][1].append(np.mean(deltaE_ciede2000(rgb2lab(y), rgb2lab(target))))
+
+
+with torch.no_grad():
+    for i, a in enumerate(dev):
+        w = a.shape[1]
+        for k in range(3):
+            g = grades.draw(random.Random(9000 + 1000 * i + k), clean=0.0)
+            graded = lambda x: (grades.apply(torch.from_numpy(x).permute(2, 0, 1).float() / 255, g) * 255).round()[None] / 255
+            image = torch.from_numpy(a[:, : int(w * 0.6)].copy()).permute(2, 0, 1).float()[None] / 255
+            ref, target = graded(a[:, w - int(w * 0.6):]), graded(a[:, : int(w * 0.6)])
+            hwc = lambda t: t[0].permute(1, 2, 0).double().numpy()
+            score("as given", hwc(image), hwc(target))
+            mkl = mkl_transfer(image, ref)
+            score("MKL", hwc(mkl), hwc(target))
+            thumbs = torch.cat([F.adaptive_avg_pool2d(image, 64), F.adaptive_avg_pool2d(ref, 64)], 1)
+            for path, (net, blend) in zip(args.weights, nets):
+                y = apply_grade(image, *net(thumbs))
+                score(path, hwc((1 - blend) * y + blend * mkl), hwc(target))
+print(f"{len(scores['MKL'][0])} dev pairs ({len(dev)} photos × 3 grades)")
+for name, (p, d) in scores.items():
+    print(f"{name:60s} {np.mean(p):6.2f} dB {np.mean(d):6.2f}")
