@@ -76,13 +76,11 @@ final class GradeTests: XCTestCase {
         let plugin = dir + "/blend"
         try FileManager.default.createDirectory(atPath: plugin, withIntermediateDirectories: true)
         let shipped = Fixtures.repository + "/Plugins/restore-grade"
-        try FileManager.default.copyItem(atPath: shipped + "/auto.safetensors", toPath: plugin + "/auto.safetensors")
-        try String(contentsOfFile: shipped + "/plugin.yaml", encoding: .utf8).replacingOccurrences(of: "id: restore-grade", with: "id: blend-grade")
-            .write(toFile: plugin + "/plugin.yaml", atomically: true, encoding: .utf8)
+        for f in ["plugin.yaml", "auto.safetensors"] { try FileManager.default.copyItem(atPath: shipped + "/" + f, toPath: plugin + "/" + f) }
         try Fixtures.safetensors(shipped + "/match.safetensors", to: plugin + "/match.safetensors", metadata: ["transfer_blend": "1"])
-        try "plugin_paths: [\(plugin)]\n".write(toFile: dir + "/c.yaml", atomically: true, encoding: .utf8)
         let (src, ref) = (Fixtures.root + "/transfer/tinted.src.png", Fixtures.root + "/transfer/tinted.ref.png")
-        let r = try restore("grade", src, dir + "/out.png", "--match", ref, "--model", "blend-grade", "--config", dir + "/c.yaml")
+        // --model takes the plugin's folder.
+        let r = try restore("grade", src, dir + "/out.png", "--match", ref, "--model", plugin)
         XCTAssertEqual(r.code, 0, r.stderr)
         let image = try ImageFiles.read(path: src), reference = try ImageFiles.read(path: ref)
         let out = try ImageFiles.read(path: dir + "/out.png")
@@ -160,7 +158,8 @@ final class GradeTests: XCTestCase {
         let input = samples + "/baboon.jpg"
         for (args, expected) in [(["--auto", "--lut-size", "9"], "17 to 65"), (["--auto", "--strength", "2"], "0 to 1"),
                                  (["--auto", "--match", input], "exclusive"), (["--match", dir + "/missing.png"], "missing.png"),
-                                 (["--auto", "--export-lut", dir + "/x.png"], "LUT file")] {
+                                 (["--auto", "--export-lut", dir + "/x.png"], "LUT file"),
+                                 (["--model", Fixtures.repository + "/Plugins/restore-denoise"], "serves stage 'denoise', not 'grade'")] {
             let r = try CLITests.run(["grade", input, dir + "/o.png"] + args)
             XCTAssertNotEqual(r.code, 0, "\(args)")
             XCTAssertTrue(r.stderr.contains(expected), "\(args): \(r.stderr)")
