@@ -11,9 +11,9 @@ import RestorePlugins
 /// `lutSize`³ cube in the stage's `space`, blended with the identity by `strength` (in LUT
 /// space), and applied tetrahedrally. That cube is what `export` writes, so the exported LUT is
 /// exactly the one applied. `auto` undoes damage (exposure, white balance, fades, casts);
-/// `match` transfers the look of a reference image: the predicted grade blended, as the
-/// predictor was trained, with the MKL colour transfer between the image's and the
-/// reference's colour statistics (`ColorTransfer`, sRGB).
+/// `match` transfers the look of a reference image; when the predictor's weights carry a
+/// `transfer_blend`, its grade is blended, as trained, with the MKL colour transfer between the
+/// image's and the reference's colour statistics (`ColorTransfer`, sRGB).
 ///
 /// Values outside the LUT's 0…1 domain (scene-linear highlights, out-of-gamut negatives)
 /// keep their excess: the grade applies to the clamped value and the excess is added back.
