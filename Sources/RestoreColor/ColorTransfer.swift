@@ -76,10 +76,13 @@ public struct ColorTransfer: Sendable, Equatable {
 
     /// `rgb` transferred (no clamping: the map is affine everywhere).
     public func apply(_ r: Float, _ g: Float, _ b: Float) -> (Float, Float, Float) {
-        let d = [Double(r) - fromMean[0], Double(g) - fromMean[1], Double(b) - fromMean[2]]
-        var o = toMean
-        for i in 0..<3 { for k in 0..<3 { o[i] += matrix[3 * i + k] * d[k] } }
-        return (Float(o[0]), Float(o[1]), Float(o[2]))
+        let d0: Double = Double(r) - fromMean[0], d1: Double = Double(g) - fromMean[1], d2: Double = Double(b) - fromMean[2]
+        func row(_ i: Int) -> Float {
+            let m = 3 * i
+            let sum: Double = matrix[m] * d0 + matrix[m + 1] * d1 + matrix[m + 2] * d2
+            return Float(toMean[i] + sum)
+        }
+        return (row(0), row(1), row(2))
     }
 
     static func multiply(_ a: [Double], _ b: [Double]) -> [Double] {

@@ -127,7 +127,9 @@ struct GradeStage: Stage {
             let b = predictor.transferBlend
             for i in 0..<n {
                 let t = transfer.apply(before[i], before[n + i], before[2 * n + i])
-                for (c, v) in [t.0, t.1, t.2].enumerated() { nodes.samples[c * n + i] = (1 - b) * nodes.samples[c * n + i] + b * v }
+                nodes.samples[i] = (1 - b) * nodes.samples[i] + b * t.0
+                nodes.samples[n + i] = (1 - b) * nodes.samples[n + i] + b * t.1
+                nodes.samples[2 * n + i] = (1 - b) * nodes.samples[2 * n + i] + b * t.2
             }
         }
         try fromSRGB?.apply(&nodes, threads: 1)
