@@ -43,6 +43,12 @@ public struct ColorTransfer: Sendable, Equatable {
             count = pixels
         }
 
+        /// The statistics of a planar sample (three planes of `planar.count / 3` pixels, as
+        /// `sample` gives).
+        public init(planar: [Float]) {
+            self = planar.withUnsafeBufferPointer { .init(planar: $0, pixels: planar.count / 3) }
+        }
+
         /// At most `limit` pixels of an image's three planar colour planes (`pixels` per
         /// plane), evenly spaced in scan order, as three planar planes: a sample for
         /// `init(planar:pixels:)` that costs the same for any image size.

@@ -172,6 +172,10 @@ final class GradeTests: XCTestCase {
         XCTAssertThrowsError(try Pipeline.plan(request, environment: .builtIn)) { XCTAssertTrue("\($0)".contains("output is the input"), "\($0)") }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: look)), before)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/o.png"))
+        // The networks' --model refuses a folder of another stage the same way.
+        let d = try restore("denoise", input, dir + "/o.png", "--model", Fixtures.repository + "/Plugins/restore-grade")
+        XCTAssertNotEqual(d.code, 0); XCTAssertTrue(d.stderr.contains("serves stage 'grade', not 'denoise'"), d.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/o.png"))
         let g = try restore("run", input, dir + "/o.png", "--grade", "sideways")
         XCTAssertEqual(g.code, 2); XCTAssertTrue(g.stderr.contains("match:REF"), g.stderr)
     }

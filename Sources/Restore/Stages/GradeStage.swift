@@ -80,7 +80,7 @@ struct GradeStage: Stage {
                 thumb += reference
                 if predictor.transferBlend > 0 {
                     let sample = try inSRGB(image.samples.withUnsafeBufferPointer { ColorTransfer.Statistics.sample($0, pixels: image.planeSize) })
-                    transfer = ColorTransfer(from: sample.withUnsafeBufferPointer { .init(planar: $0, pixels: sample.count / 3) }, to: statistics)
+                    transfer = ColorTransfer(from: .init(planar: sample), to: statistics)
                 }
             }
             let cube = try bake(try predictor.predict(thumb), transfer: transfer)
@@ -121,7 +121,7 @@ struct GradeStage: Stage {
         var nodes = Image(width: n, height: 1, colorChannels: 3, hasAlpha: false,
                           samples: (0..<3).flatMap { ch in (0..<n).map { grid.values[3 * $0 + ch] } })
         try toSRGB?.apply(&nodes, threads: 1)
-        let before = nodes.samples
+        let before = transfer == nil ? [] : nodes.samples
         Self.applyKeepingExcess(processor, to: &nodes, threads: 1)
         if let transfer {
             let b = predictor.transferBlend
@@ -180,10 +180,9 @@ struct GradeStage: Stage {
             let source = Colorimetry.sourceProfile(of: image, path: ref).0
             if !source.isEquivalent(to: srgb) { try ColorTransform(from: source, to: srgb, intent: .relative).apply(&image) }
             resolved = image.samples.withUnsafeBufferPointer { s in
-                let sample = ColorTransfer.Statistics.sample(s, pixels: image.planeSize)
-                return .match(reference: ref,
-                              thumbnail: GradePredictor.thumbnail(s, width: image.width, height: image.height, channels: 3, side: predictor.side),
-                              statistics: sample.withUnsafeBufferPointer { .init(planar: $0, pixels: sample.count / 3) })
+                .match(reference: ref,
+                       thumbnail: GradePredictor.thumbnail(s, width: image.width, height: image.height, channels: 3, side: predictor.side),
+                       statistics: .init(planar: ColorTransfer.Statistics.sample(s, pixels: image.planeSize)))
             }
         } else {
             if settings.string("reference") != nil { throw settings.fail("'reference' is for mode match") }

@@ -39,8 +39,7 @@ final class Model: @unchecked Sendable {
             if reference.hasSuffix(".param") { builder.reads(String(reference.dropLast(6)) + ".bin") }
             return Model(label: reference, manifest: nil, path: reference, encoding: .named(.srgb), threads: builder.threads)
         }
-        if access(reference + "/plugin.yaml", F_OK) == 0 { return try of(PluginManifest.load(folder: reference), builder: builder) }
-        return try of(builder.registry.plugin(reference, for: stage), builder: builder)
+        return try of(builder.plugin(reference, for: stage), builder: builder)
     }
 
     static func of(_ m: PluginManifest, builder: StageBuilder) throws -> Model {

@@ -1,4 +1,3 @@
-import Foundation
 import RestoreColor
 import RestoreNN
 import RestorePlugins
@@ -12,13 +11,7 @@ enum PluginStages {
 
     static func build(_ step: PresetStep, _ builder: StageBuilder) throws -> any Stage {
         guard let id = step.plugin ?? builder.ranked(step.stage).first?.id else { throw builder.missing(step.stage, step: step) }
-        let m: PluginManifest
-        if access(id + "/plugin.yaml", F_OK) == 0 {  // a plugin folder, as for the networks' --model
-            m = try PluginManifest.load(folder: id)
-            guard m.stage == step.stage else {
-                throw PluginError(path: m.manifestPath, reason: .unknown, "plugin '\(m.id)' serves stage '\(m.stage.rawValue)', not '\(step.stage.rawValue)'")
-            }
-        } else { m = try builder.registry.plugin(id, for: step.stage) }
+        let m = try builder.plugin(id, for: step.stage)
         let kind = step.stage.rawValue
         switch m.kind {
         case .model where m.stage == .grade && m.architecture == Architecture.gradeLUT.rawValue:

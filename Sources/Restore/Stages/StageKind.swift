@@ -1,3 +1,4 @@
+import Foundation
 import RestoreColor
 import RestorePlugins
 
@@ -32,6 +33,17 @@ final class StageBuilder: @unchecked Sendable {
     func writes(_ path: String) { writtenFiles.append(path) }
     /// A plugin's manifest and every file it names.
     func reads(_ m: PluginManifest) { reads(m.manifestPath); for f in m.files.values { reads(f) } }
+
+    /// The plugin `reference` names for `stage`: a plugin folder (one holding a plugin.yaml),
+    /// else an installed plugin's id.
+    func plugin(_ reference: String, for stage: PluginManifest.Stage) throws(PluginError) -> PluginManifest {
+        guard access(reference + "/plugin.yaml", F_OK) == 0 else { return try registry.plugin(reference, for: stage) }
+        let m = try PluginManifest.load(folder: reference)
+        guard m.stage == stage else {
+            throw PluginError(path: m.manifestPath, reason: .unknown, "plugin '\(m.id)' serves stage '\(m.stage.rawValue)', not '\(stage.rawValue)'")
+        }
+        return m
+    }
 
     /// Plugins serving `stage`, most preferred first (priority, then discovery order).
     func ranked(_ stage: PluginManifest.Stage) -> [PluginManifest] {
