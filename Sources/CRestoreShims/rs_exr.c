@@ -157,6 +157,11 @@ int rs_exr_decode(rs_exr_reader *r, int part, int32_t first, int32_t last, float
     int64_t width = (int64_t)info.data[2] - info.data[0] + 1;
     exr_decode_pipeline_t dec = EXR_DECODE_PIPELINE_INITIALIZER;
     int started = 0, status = 0;
+    // Channels restore does not read are decoded into scratch space: OpenEXRCore 3.1's
+    // specialised unpackers (chosen by channel count and type) write through every channel's
+    // pointer, so a NULL one, which the generic path takes as "skip", is written to.
+    float *scratch = NULL;
+    size_t scratch_len = 0;
     for (int32_t k = first; k < last; k++) {
         exr_chunk_info_t ci;
         exr_result_t rv = chunk_info(r, part, &info, k, &ci);
@@ -171,13 +176,30 @@ int rs_exr_decode(rs_exr_reader *r, int part, int32_t first, int32_t last, float
             x0 = (int64_t)(k % across) * info.tile_w;
             y0 = (int64_t)(k / across) * info.tile_h;
         }
+        size_t skipped = 0;
+        for (int c = 0; c < dec.channel_count; c++) {
+            exr_coding_channel_info_t *cc = &dec.channels[c];
+            if (!planes[c] || cc->x_samples != 1 || cc->y_samples != 1)
+                skipped += (size_t)(cc->width > 0 ? cc->width : 0) * (size_t)(cc->height > 0 ? cc->height : 0);
+        }
+        if (skipped + 1 > scratch_len) {
+            float *grown = realloc(scratch, (skipped + 1) * sizeof *scratch);
+            if (!grown) { snprintf(err, errlen, "out of memory"); status = -1; break; }
+            scratch = grown; scratch_len = skipped + 1;
+        }
+        size_t used = 0;
         for (int c = 0; c < dec.channel_count; c++) {
             exr_coding_channel_info_t *cc = &dec.channels[c];
             float *plane = planes[c];
-            if (!plane || cc->x_samples != 1 || cc->y_samples != 1) { cc->decode_to_ptr = NULL; continue; }
-            cc->decode_to_ptr = (uint8_t *)(plane + y0 * width + x0);
+            if (!plane || cc->x_samples != 1 || cc->y_samples != 1) {
+                cc->decode_to_ptr = (uint8_t *)(scratch + used);
+                cc->user_line_stride = 4 * (cc->width > 0 ? cc->width : 0);
+                used += (size_t)(cc->width > 0 ? cc->width : 0) * (size_t)(cc->height > 0 ? cc->height : 0);
+            } else {
+                cc->decode_to_ptr = (uint8_t *)(plane + y0 * width + x0);
+                cc->user_line_stride = (int32_t)(4 * width);
+            }
             cc->user_pixel_stride = 4;
-            cc->user_line_stride = (int32_t)(4 * width);
             cc->user_bytes_per_element = 4;
             cc->user_data_type = EXR_PIXEL_FLOAT;
         }
@@ -190,6 +212,7 @@ int rs_exr_decode(rs_exr_reader *r, int part, int32_t first, int32_t last, float
         }
     }
     if (started) exr_decoding_destroy(r->ctx, &dec);
+    free(scratch);
     return status;
 }
 

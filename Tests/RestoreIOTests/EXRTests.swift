@@ -45,6 +45,8 @@ final class EXRTests: XCTestCase {
         for c in 0..<3 { for y in 0..<w.height { for x in 0..<w.width { worst = max(worst, abs(w[x, y, c] - frame[x + 5, y + 7, c])) } } }
         XCTAssertEqual(worst, 0, "the data window sits at (5, 7) of the display window")
         try expectSame("layers.exr", "layers.expect.tif")
+        // Four half channels, one not read (this crashed: a NULL destination for Z).
+        try expectSame("rgbz_half_zip.exr", "rgbz_half_zip.expect.tif")
         try expectSame("layers.exr", "layers.diffuse.expect.tif", limits: DecodeLimits(layer: "diffuse"))
         try expectSame("parts.exr", "parts.1.expect.tif", limits: DecodeLimits(part: 1))
         XCTAssertThrowsError(try ImageFiles.read(path: exr("parts.exr"), limits: DecodeLimits(part: 2))) { e in
