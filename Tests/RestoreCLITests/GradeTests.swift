@@ -99,6 +99,35 @@ final class GradeTests: XCTestCase {
         XCTAssertGreaterThan(moved, 5, "the transfer changed the image")
     }
 
+    /// A reference that shows some of the image's pixels (two overlapping crops of one photo,
+    /// the reference graded by a look): the grade is fitted to those pixels, so the whole image
+    /// comes out as the look would make it, within a few 8-bit levels; the report says so.
+    func testAReferenceSharingPixelsIsMatchedByThem() throws {
+        let photo = try ImageFiles.read(path: samples + "/fruits.jpg")  // 512 × 480
+        func crop(_ x0: Int, _ w: Int, to path: String) throws {
+            var v = [Float](repeating: 0, count: 3 * w * photo.height)
+            for c in 0..<3 { for y in 0..<photo.height { for x in 0..<w { v[(c * photo.height + y) * w + x] = photo.samples[(c * photo.height + y) * photo.width + x0 + x] } } }
+            try ImageFiles.write(Image(width: w, height: photo.height, colorChannels: 3, hasAlpha: false, samples: v), to: path, options: EncodeOptions(depth: .uint8))
+        }
+        try crop(0, 308, to: dir + "/left.png"); try crop(204, 308, to: dir + "/right.png")
+        let look = Fixtures.repository + "/LUTs/look-warm-contrast.cube"
+        for (from, to) in [("right", "ref"), ("left", "truth")] {
+            let r = try restore("lut", "apply", look, dir + "/\(from).png", dir + "/\(to).png")
+            XCTAssertEqual(r.code, 0, r.stderr)
+        }
+        let r = try restore("grade", dir + "/left.png", dir + "/out.png", "--match", dir + "/ref.png")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("fitted to the 34 % of the image the reference shows"), r.stderr)
+        let out = try ImageFiles.read(path: dir + "/out.png"), truth = try ImageFiles.read(path: dir + "/truth.png")
+        let given = try ImageFiles.read(path: dir + "/left.png")
+        func psnr(_ a: Image) -> Double {
+            let e = zip(a.samples, truth.samples).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) } / Double(a.samples.count)
+            return 10 * log10(1 / e)
+        }
+        XCTAssertLessThan(psnr(given), 31, "the look changes the image")
+        XCTAssertGreaterThan(psnr(out), 40, "as given \(psnr(given)) dB")
+    }
+
     /// Alpha untouched, 16 bits and the ICC profile kept; strength 0 is the identity.
     func testAlphaDepthProfileAndStrength() throws {
         let r1 = try restore("grade", samples + "/baboon-alpha.png", dir + "/a.png", "--auto")

@@ -14,6 +14,9 @@ public struct SplitMix: Sendable {
         return z ^ (z >> 31)
     }
 
+    /// A uniform sample in 0..<1 (24 bits).
+    public mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) }
+
     /// A standard normal sample (Box–Muller).
     public mutating func gaussian() -> Float {
         let u1 = max(Float(next() >> 40) / Float(1 << 24), 1e-7), u2 = Float(next() >> 40) / Float(1 << 24)

@@ -13,7 +13,10 @@ import RestorePlugins
 /// exactly the one applied. `auto` undoes damage (exposure, white balance, fades, casts);
 /// `match` transfers the look of a reference image; when the predictor's weights carry a
 /// `transfer_blend`, its grade is blended, as trained, with the MKL colour transfer between the
-/// image's and the reference's colour statistics (`ColorTransfer`, sRGB).
+/// image's and the reference's colour statistics (`ColorTransfer`, sRGB). When the reference
+/// shows some of the image's own pixels (a crop of the same frame, a still of a locked-off
+/// shot: `OverlapMatch`), the grade is instead fitted to what the reference does to those
+/// pixels (`LatticeFit`), with the predictor's grade as the prior for colours they do not cover.
 ///
 /// Values outside the LUT's 0…1 domain (scene-linear highlights, out-of-gamut negatives)
 /// keep their excess: the grade applies to the clamped value and the excess is added back.
@@ -21,8 +24,10 @@ import RestorePlugins
 struct GradeStage: Stage {
     enum Mode: Sendable {
         case auto
-        /// The reference's file, its thumbnail and colour statistics (in the predictor's encoding).
-        case match(reference: String, thumbnail: [Float], statistics: ColorTransfer.Statistics)
+        /// The reference's file, its thumbnail, colour statistics and a picture of it reduced by
+        /// `factor` (all in the predictor's encoding) for finding shared pixels.
+        case match(reference: String, thumbnail: [Float], statistics: ColorTransfer.Statistics,
+                   picture: OverlapMatch.Picture, factor: Int)
     }
     let mode: Mode
     let predictor: SharedGradePredictor
@@ -39,7 +44,7 @@ struct GradeStage: Stage {
 
     var kind: String { "grade" }
     var modeName: String {
-        switch mode { case .auto: return "auto"; case .match(let r, _, _): return "match \(r.split(separator: "/").last.map(String.init) ?? r)" }
+        switch mode { case .auto: return "auto"; case .match(let r, _, _, _, _): return "match \(r.split(separator: "/").last.map(String.init) ?? r)" }
     }
     var label: String { "grade (\(plugin), \(modeName))" }
 
@@ -49,7 +54,7 @@ struct GradeStage: Stage {
 
     /// A shot's grade: the mean of its samples' cubes (unreadable samples leave it to each frame).
     func decide(samples: [Image]) -> ShotDecision? {
-        guard !samples.isEmpty, samples.allSatisfy({ $0.colorChannels == 3 }), let cube = try? grade(samples) else { return nil }
+        guard !samples.isEmpty, samples.allSatisfy({ $0.colorChannels == 3 }), let cube = try? grade(samples).lut else { return nil }
         return ShotDecision(table: cube.values, samples: samples.count)
     }
 
@@ -61,29 +66,41 @@ struct GradeStage: Stage {
         if let d = context.decision, d.table.count == 3 * lutSize * lutSize * lutSize {
             cube = LUT3D(size: lutSize, values: d.table)
             from = " (the shot's, from \(d.samples) frame\(d.samples == 1 ? "" : "s"))"
-        } else { cube = try grade([image]); from = "" }
+        } else {
+            let g = try grade([image])
+            cube = g.lut
+            from = g.shared.first.map { String(format: ", fitted to the %.0f %% of the image the reference shows (correlation %.2f)", 100 * $0.overlap, $0.correlation) } ?? ""
+        }
         Self.applyKeepingExcess(LUTProcessor(LUT(threeD: cube)), to: &image, threads: context.threads)
         return ["grade: \(modeName) (\(plugin)), strength \(Self.show(strength)), \(lutSize)³ LUT\(from)"]
     }
 
     /// The cube for `images` (in `space`): the mean of their grades, blended by strength, then
-    /// exported when asked.
-    func grade(_ images: [Image]) throws -> LUT3D {
+    /// exported when asked; and, in match mode, where the reference showed an image's own
+    /// pixels (one alignment per image that it did).
+    func grade(_ images: [Image]) throws -> (lut: LUT3D, shared: [OverlapMatch.Alignment]) {
         let n = lutSize * lutSize * lutSize
         var sum = [Float](repeating: 0, count: 3 * n)
+        var shared: [OverlapMatch.Alignment] = []
         for image in images {
             var thumb = try inSRGB(image.samples.withUnsafeBufferPointer {
                 GradePredictor.thumbnail($0, width: image.width, height: image.height, channels: 3, side: predictor.side)
             })
             var transfer: ColorTransfer?
-            if case .match(_, let reference, let statistics) = mode {
+            var fitted: GradeParameters?
+            if case .match(_, let reference, let statistics, let picture, let factor) = mode {
                 thumb += reference
-                if predictor.transferBlend > 0 {
+                let predicted = try predictor.predict(thumb)
+                if let (m, pairs) = try overlap(image, picture, factor) {
+                    shared.append(m)
+                    fitted = try fit(predicted, pairs)
+                } else if predictor.transferBlend > 0 {
                     let sample = try inSRGB(image.samples.withUnsafeBufferPointer { ColorTransfer.Statistics.sample($0, pixels: image.planeSize) })
                     transfer = ColorTransfer(from: .init(planar: sample), to: statistics)
                 }
+                fitted = fitted ?? predicted
             }
-            let cube = try bake(try predictor.predict(thumb), transfer: transfer)
+            let cube = try bake(try fitted ?? predictor.predict(thumb), transfer: transfer)
             for i in sum.indices { sum[i] += cube[i] }
         }
         let identity = LUT3D.identity(size: lutSize).values
@@ -91,10 +108,49 @@ struct GradeStage: Stage {
         let blended = (0..<sum.count).map { identity[$0] + strength * (sum[$0] * w - identity[$0]) }
         let lut = LUT3D(size: lutSize, values: blended)
         try export?.write(lut, comments: [
-            "Made by restore grade \(modeName == "auto" ? "--auto" : "--" + modeName) with plugin \(plugin), strength \(Self.show(strength)), from \(images.count) image\(images.count == 1 ? "" : "s")",
+            "Made by restore grade \(modeName == "auto" ? "--auto" : "--" + modeName) with plugin \(plugin), strength \(Self.show(strength)), from \(images.count) image\(images.count == 1 ? "" : "s")"
+                + (shared.isEmpty ? "" : ", \(shared.count) of them fitted to the pixels they share with the reference"),
             "Expects RGB encoded as \(Plan.name(space)), 0 to 1; apply tetrahedrally (OpenColorIO's default for .cube, Resolve's best)",
         ])
-        return lut
+        return (lut, shared)
+    }
+
+    /// Where the reference (`picture`, reduced by `factor`) shows `image`'s own pixels, and
+    /// those pixels' pairs in sRGB; nil when it does not, or when the image, reduced by the
+    /// same factor, would not be at the reference's scale (its long side reduces by another).
+    func overlap(_ image: Image, _ picture: OverlapMatch.Picture, _ factor: Int) throws -> (OverlapMatch.Alignment, (source: [Float], target: [Float]))? {
+        guard OverlapMatch.Picture.factor(longSide: Swift.max(image.width, image.height)) == factor else { return nil }
+        let planes = try inSRGB(Array(image.samples[0..<(3 * image.planeSize)]))
+        let mine = planes.withUnsafeBufferPointer { OverlapMatch.Picture(planar: $0, width: image.width, height: image.height, factor: factor) }
+        guard let m = OverlapMatch.align(mine, picture) else { return nil }
+        return (m, OverlapMatch.pairs(mine, picture, m))
+    }
+
+    /// A grade fitted to colour pairs (sRGB), with `prior` (the predictor's grade) where
+    /// they say nothing: identity curves, then the fitted lattice.
+    func fit(_ prior: GradeParameters, _ pairs: (source: [Float], target: [Float])) throws -> GradeParameters {
+        let fit = LatticeFit()
+        let s = fit.size, m = s * s * s
+        var grid = [Float](repeating: 0, count: 3 * m)
+        for i in 0..<m {
+            grid[i] = Float(i % s) / Float(s - 1)
+            grid[m + i] = Float((i / s) % s) / Float(s - 1)
+            grid[2 * m + i] = Float(i / (s * s)) / Float(s - 1)
+        }
+        var nodes = Image(width: m, height: 1, colorChannels: 3, hasAlpha: false, samples: grid)
+        Self.applyKeepingExcess(processor(prior), to: &nodes, threads: 1)
+        let lattice = fit.fit(source: pairs.source, target: pairs.target, prior: nodes.samples)
+        return GradeParameters(curvePoints: 2, curves: [0, 1, 0, 1, 0, 1], lutSize: s, lut: lattice)
+    }
+
+    /// A predicted grade as a processor: the curves, then the cube, trilinear as trained.
+    func processor(_ g: GradeParameters) -> LUTProcessor {
+        let p = g.curvePoints
+        let curves = LUT1D(size: p, values: (0..<p).flatMap { i in (0..<3).map { g.curves[$0 * p + i] } })
+        let c = g.lutSize * g.lutSize * g.lutSize
+        var threeD = LUT3D(size: g.lutSize, values: (0..<c).flatMap { i in (0..<3).map { g.lut[$0 * c + i] } })
+        threeD.interpolation = .trilinear
+        return LUTProcessor(LUT(oneD: curves, threeD: threeD))
     }
 
     /// Three planar planes in `space` brought to sRGB (the predictor's encoding), clamped to 0…1.
@@ -109,12 +165,7 @@ struct GradeStage: Stage {
     /// predictor's `transferBlend` when given) sampled on this stage's `lutSize`³ grid in
     /// `space`, as interleaved node values (red fastest).
     func bake(_ g: GradeParameters, transfer: ColorTransfer? = nil) throws -> [Float] {
-        let p = g.curvePoints
-        let curves = LUT1D(size: p, values: (0..<p).flatMap { i in (0..<3).map { g.curves[$0 * p + i] } })
-        let c = g.lutSize * g.lutSize * g.lutSize
-        var threeD = LUT3D(size: g.lutSize, values: (0..<c).flatMap { i in (0..<3).map { g.lut[$0 * c + i] } })
-        threeD.interpolation = .trilinear  // as trained
-        let processor = LUTProcessor(LUT(oneD: curves, threeD: threeD))
+        let processor = processor(g)
         let grid = LUT3D.identity(size: lutSize)
         let n = lutSize * lutSize * lutSize
         // Planar nodes, through sRGB and back when the LUT applies in another space.
@@ -179,10 +230,12 @@ struct GradeStage: Stage {
             guard image.colorChannels == 3 else { throw OptionError(path: ref, "a match reference must be an RGB image; this one is gray") }
             let source = Colorimetry.sourceProfile(of: image, path: ref).0
             if !source.isEquivalent(to: srgb) { try ColorTransform(from: source, to: srgb, intent: .relative).apply(&image) }
+            let factor = OverlapMatch.Picture.factor(longSide: Swift.max(image.width, image.height))
             resolved = image.samples.withUnsafeBufferPointer { s in
                 .match(reference: ref,
                        thumbnail: GradePredictor.thumbnail(s, width: image.width, height: image.height, channels: 3, side: predictor.side),
-                       statistics: .init(planar: ColorTransfer.Statistics.sample(s, pixels: image.planeSize)))
+                       statistics: .init(planar: ColorTransfer.Statistics.sample(s, pixels: image.planeSize)),
+                       picture: OverlapMatch.Picture(planar: s, width: image.width, height: image.height, factor: factor), factor: factor)
             }
         } else {
             if settings.string("reference") != nil { throw settings.fail("'reference' is for mode match") }

@@ -138,4 +138,9 @@ public struct GradeParameters: Sendable, Equatable {
     public let lutSize: Int
     /// 3 × `lutSize`³ values, channel-major; within a channel red varies fastest.
     public let lut: [Float]
+
+    public init(curvePoints: Int, curves: [Float], lutSize: Int, lut: [Float]) {
+        precondition(curvePoints >= 2 && curves.count == 3 * curvePoints && lutSize >= 2 && lut.count == 3 * lutSize * lutSize * lutSize)
+        self.curvePoints = curvePoints; self.curves = curves; self.lutSize = lutSize; self.lut = lut
+    }
 }
