@@ -15,9 +15,9 @@ public enum OverlapMatch {
         public let width: Int, height: Int
         public let planes: [Float]
 
-        /// `planar` (three planes of `width × height`) reduced by box averaging by the whole
-        /// factor that brings its long side to at most `longSide` (the same factor for every
-        /// picture of the same size), NaN counting as 0.
+        /// `planar` (three planes of `width × height`) reduced by box averaging by `factor`
+        /// (`factor(longSide:)`; two pictures compare only at the same factor), values clamped
+        /// to 0…1, NaN counting as 0.
         public init(planar: UnsafeBufferPointer<Float>, width: Int, height: Int, factor: Int) {
             precondition(width > 0 && height > 0 && factor >= 1 && planar.count >= 3 * width * height)
             let w = Swift.max(1, width / factor), h = Swift.max(1, height / factor)
