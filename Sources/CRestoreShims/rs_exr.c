@@ -148,6 +148,16 @@ static exr_result_t chunk_info(rs_exr_reader *r, int part, const rs_exr_part *in
     return exr_read_tile_chunk_info(r->ctx, part, k % across, k / across, 0, 0, ci);
 }
 
+/// Whether a channel is decoded but not kept: no plane asked for, or subsampled.
+static int skipped(const float *plane, const exr_coding_channel_info_t *cc) {
+    return !plane || cc->x_samples != 1 || cc->y_samples != 1;
+}
+
+/// The channel's samples in the current chunk.
+static size_t plane_area(const exr_coding_channel_info_t *cc) {
+    return (size_t)(cc->width > 0 ? cc->width : 0) * (size_t)(cc->height > 0 ? cc->height : 0);
+}
+
 int rs_exr_decode(rs_exr_reader *r, int part, int32_t first, int32_t last, float *const *planes, char *err, size_t errlen) {
     rs_exr_part info;
     if (rs_exr_part_info(r, part, &info, err, errlen) != 0) return -1;
@@ -159,7 +169,8 @@ int rs_exr_decode(rs_exr_reader *r, int part, int32_t first, int32_t last, float
     int started = 0, status = 0;
     // Channels restore does not read are decoded into scratch space: OpenEXRCore 3.1's
     // specialised unpackers (chosen by channel count and type) write through every channel's
-    // pointer, so a NULL one, which the generic path takes as "skip", is written to.
+    // pointer, so a NULL one, which the generic path takes as "skip", is written to. The
+    // skipped channels share it (what they hold is discarded), so it is one chunk's plane at most.
     float *scratch = NULL;
     size_t scratch_len = 0;
     for (int32_t k = first; k < last; k++) {
@@ -176,27 +187,23 @@ int rs_exr_decode(rs_exr_reader *r, int part, int32_t first, int32_t last, float
             x0 = (int64_t)(k % across) * info.tile_w;
             y0 = (int64_t)(k / across) * info.tile_h;
         }
-        size_t skipped = 0;
+        size_t largest = 1;
         for (int c = 0; c < dec.channel_count; c++) {
-            exr_coding_channel_info_t *cc = &dec.channels[c];
-            if (!planes[c] || cc->x_samples != 1 || cc->y_samples != 1)
-                skipped += (size_t)(cc->width > 0 ? cc->width : 0) * (size_t)(cc->height > 0 ? cc->height : 0);
+            const exr_coding_channel_info_t *cc = &dec.channels[c];
+            if (skipped(planes[c], cc) && plane_area(cc) > largest) largest = plane_area(cc);
         }
-        if (skipped + 1 > scratch_len) {
-            float *grown = realloc(scratch, (skipped + 1) * sizeof *scratch);
+        if (largest > scratch_len) {
+            float *grown = realloc(scratch, largest * sizeof *scratch);
             if (!grown) { snprintf(err, errlen, "out of memory"); status = -1; break; }
-            scratch = grown; scratch_len = skipped + 1;
+            scratch = grown; scratch_len = largest;
         }
-        size_t used = 0;
         for (int c = 0; c < dec.channel_count; c++) {
             exr_coding_channel_info_t *cc = &dec.channels[c];
-            float *plane = planes[c];
-            if (!plane || cc->x_samples != 1 || cc->y_samples != 1) {
-                cc->decode_to_ptr = (uint8_t *)(scratch + used);
+            if (skipped(planes[c], cc)) {
+                cc->decode_to_ptr = (uint8_t *)scratch;
                 cc->user_line_stride = 4 * (cc->width > 0 ? cc->width : 0);
-                used += (size_t)(cc->width > 0 ? cc->width : 0) * (size_t)(cc->height > 0 ? cc->height : 0);
             } else {
-                cc->decode_to_ptr = (uint8_t *)(plane + y0 * width + x0);
+                cc->decode_to_ptr = (uint8_t *)(planes[c] + y0 * width + x0);
                 cc->user_line_stride = (int32_t)(4 * width);
             }
             cc->user_pixel_stride = 4;

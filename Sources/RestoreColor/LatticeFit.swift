@@ -34,14 +34,16 @@ public struct LatticeFit: Sendable {
         var rhs = [Double](repeating: 0, count: 3 * m)
         var corner = [Int](repeating: 0, count: 8), weight = [Double](repeating: 0, count: 8)
         let scale = Double(s - 1), invN = 1 / Double(n)
+        let axisStep = [1, s, s * s]
+        var frac = [Double](repeating: 0, count: 3)
         for k in 0..<n {
-            var base = 0, frac = [Double](repeating: 0, count: 3)
+            var base = 0
             for c in 0..<3 {
                 let x = source[c * n + k]
                 let t = Double(x.isNaN ? 0 : Swift.min(Swift.max(x, 0), 1)) * scale
                 let i = Swift.min(Int(t), s - 2)
                 frac[c] = t - Double(i)
-                base += i * (c == 0 ? 1 : c == 1 ? s : s * s)
+                base += i * axisStep[c]
             }
             for j in 0..<8 {
                 let (r, g, b) = (j & 1, (j >> 1) & 1, (j >> 2) & 1)
@@ -64,11 +66,11 @@ public struct LatticeFit: Sendable {
         let lam = priorWeight / Double(m), mu = smoothness / Double(m)
         for node in 0..<m {
             a[node * 27 + 13] += lam
-            let r = node % s, g = (node / s) % s, b = node / (s * s)
-            for (axis, v) in [(0, r), (1, g), (2, b)] {
-                for d in [-1, 1] where v + d >= 0 && v + d < s {
+            for axis in 0..<3 {
+                let v = (node / axisStep[axis]) % s, offset = axis == 0 ? 1 : axis == 1 ? 3 : 9  // in the 27-point stencil
+                for d in stride(from: -1, through: 1, by: 2) where v + d >= 0 && v + d < s {
                     a[node * 27 + 13] += mu
-                    a[node * 27 + 13 + d * [1, 3, 9][axis]] -= mu
+                    a[node * 27 + 13 + d * offset] -= mu
                 }
             }
         }

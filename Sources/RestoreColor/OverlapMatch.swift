@@ -68,7 +68,7 @@ public enum OverlapMatch {
         var best: (c: Double, dx: Int, dy: Int)?
         for dy in (-b.h + 1)..<a.h {
             for dx in (-b.w + 1)..<a.w {
-                guard let c = correlation(a.v, a.w, a.h, b.v, b.w, b.h, dx, dy, step: 1, minArea: minArea) else { continue }
+                guard let c = correlation(a.v, a.w, a.h, b.v, b.w, b.h, dx, dy, minArea: minArea) else { continue }
                 if best == nil || c > best!.c { best = (c, dx, dy) }
             }
         }
@@ -78,7 +78,7 @@ public enum OverlapMatch {
         for ddy in -f...f {
             for ddx in -f...f {
                 let dx = coarse.dx * f + ddx, dy = coarse.dy * f + ddy
-                guard let c = correlation(a0, image.width, image.height, b0, reference.width, reference.height, dx, dy, step: 1, minArea: fullMin) else { continue }
+                guard let c = correlation(a0, image.width, image.height, b0, reference.width, reference.height, dx, dy, minArea: fullMin) else { continue }
                 if fine == nil || c > fine!.c { fine = (c, dx, dy) }
             }
         }
@@ -143,20 +143,20 @@ public enum OverlapMatch {
     /// The normalised cross-correlation of `a` and `b` where b's (x, y) meets a's (x + dx, y + dy),
     /// or nil when the overlap is under `minArea` pixels or either side is flat there.
     static func correlation(_ a: [Float], _ aw: Int, _ ah: Int, _ b: [Float], _ bw: Int, _ bh: Int,
-                            _ dx: Int, _ dy: Int, step: Int, minArea: Int) -> Double? {
+                            _ dx: Int, _ dy: Int, minArea: Int) -> Double? {
         let (x0, x1, y0, y1) = window(aw, ah, bw, bh, dx, dy)
         guard x1 > x0, y1 > y0, (x1 - x0) * (y1 - y0) >= minArea else { return nil }
-        var sp = 0.0, sq = 0.0, spq = 0.0, spp = 0.0, sqq = 0.0, n = 0.0
-        for y in stride(from: y0, to: y1, by: step) {
+        var sp = 0.0, sq = 0.0, spq = 0.0, spp = 0.0, sqq = 0.0
+        for y in y0..<y1 {
             let ra = (y + dy) * aw + dx, rb = y * bw
             var lp: Float = 0, lq: Float = 0, lpq: Float = 0, lpp: Float = 0, lqq: Float = 0
-            for x in stride(from: x0, to: x1, by: step) {
+            for x in x0..<x1 {
                 let p = a[ra + x], q = b[rb + x]
                 lp += p; lq += q; lpq += p * q; lpp += p * p; lqq += q * q
             }
             sp += Double(lp); sq += Double(lq); spq += Double(lpq); spp += Double(lpp); sqq += Double(lqq)
-            n += Double((x1 - x0 + step - 1) / step)
         }
+        let n = Double((x1 - x0) * (y1 - y0))
         let cov = spq - sp * sq / n, vp = spp - sp * sp / n, vq = sqq - sq * sq / n
         guard vp > 1e-9 * n, vq > 1e-9 * n else { return nil }
         return cov / (vp * vq).squareRoot()

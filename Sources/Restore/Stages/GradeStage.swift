@@ -87,20 +87,19 @@ struct GradeStage: Stage {
                 GradePredictor.thumbnail($0, width: image.width, height: image.height, channels: 3, side: predictor.side)
             })
             var transfer: ColorTransfer?
-            var fitted: GradeParameters?
+            var g: GradeParameters
             if case .match(_, let reference, let statistics, let picture, let factor) = mode {
                 thumb += reference
-                let predicted = try predictor.predict(thumb)
+                g = try predictor.predict(thumb)
                 if let (m, pairs) = try overlap(image, picture, factor) {
                     shared.append(m)
-                    fitted = try fit(predicted, pairs)
+                    g = fit(g, pairs)
                 } else if predictor.transferBlend > 0 {
                     let sample = try inSRGB(image.samples.withUnsafeBufferPointer { ColorTransfer.Statistics.sample($0, pixels: image.planeSize) })
                     transfer = ColorTransfer(from: .init(planar: sample), to: statistics)
                 }
-                fitted = fitted ?? predicted
-            }
-            let cube = try bake(try fitted ?? predictor.predict(thumb), transfer: transfer)
+            } else { g = try predictor.predict(thumb) }
+            let cube = try bake(g, transfer: transfer)
             for i in sum.indices { sum[i] += cube[i] }
         }
         let identity = LUT3D.identity(size: lutSize).values
@@ -120,27 +119,30 @@ struct GradeStage: Stage {
     /// same factor, would not be at the reference's scale (its long side reduces by another).
     func overlap(_ image: Image, _ picture: OverlapMatch.Picture, _ factor: Int) throws -> (OverlapMatch.Alignment, (source: [Float], target: [Float]))? {
         guard OverlapMatch.Picture.factor(longSide: Swift.max(image.width, image.height)) == factor else { return nil }
-        let planes = try inSRGB(Array(image.samples[0..<(3 * image.planeSize)]))
-        let mine = planes.withUnsafeBufferPointer { OverlapMatch.Picture(planar: $0, width: image.width, height: image.height, factor: factor) }
+        // Reduced first, then brought to sRGB, as the thumbnail is.
+        let reduced = image.samples.withUnsafeBufferPointer { OverlapMatch.Picture(planar: $0, width: image.width, height: image.height, factor: factor) }
+        let mine = try inSRGB(reduced.planes).withUnsafeBufferPointer {
+            OverlapMatch.Picture(planar: $0, width: reduced.width, height: reduced.height, factor: 1)
+        }
         guard let m = OverlapMatch.align(mine, picture) else { return nil }
         return (m, OverlapMatch.pairs(mine, picture, m))
     }
 
     /// A grade fitted to colour pairs (sRGB), with `prior` (the predictor's grade) where
     /// they say nothing: identity curves, then the fitted lattice.
-    func fit(_ prior: GradeParameters, _ pairs: (source: [Float], target: [Float])) throws -> GradeParameters {
+    func fit(_ prior: GradeParameters, _ pairs: (source: [Float], target: [Float])) -> GradeParameters {
         let fit = LatticeFit()
-        let s = fit.size, m = s * s * s
-        var grid = [Float](repeating: 0, count: 3 * m)
-        for i in 0..<m {
-            grid[i] = Float(i % s) / Float(s - 1)
-            grid[m + i] = Float((i / s) % s) / Float(s - 1)
-            grid[2 * m + i] = Float(i / (s * s)) / Float(s - 1)
-        }
-        var nodes = Image(width: m, height: 1, colorChannels: 3, hasAlpha: false, samples: grid)
+        var nodes = Self.identityNodes(size: fit.size)
         Self.applyKeepingExcess(processor(prior), to: &nodes, threads: 1)
         let lattice = fit.fit(source: pairs.source, target: pairs.target, prior: nodes.samples)
-        return GradeParameters(curvePoints: 2, curves: [0, 1, 0, 1, 0, 1], lutSize: s, lut: lattice)
+        return GradeParameters(curvePoints: 2, curves: [0, 1, 0, 1, 0, 1], lutSize: fit.size, lut: lattice)
+    }
+
+    /// The nodes of a `size`³ identity lattice as a one-row planar image (red fastest).
+    static func identityNodes(size: Int) -> Image {
+        let grid = LUT3D.identity(size: size), n = size * size * size
+        return Image(width: n, height: 1, colorChannels: 3, hasAlpha: false,
+                     samples: (0..<3).flatMap { ch in (0..<n).map { grid.values[3 * $0 + ch] } })
     }
 
     /// A predicted grade as a processor: the curves, then the cube, trilinear as trained.
@@ -166,11 +168,9 @@ struct GradeStage: Stage {
     /// `space`, as interleaved node values (red fastest).
     func bake(_ g: GradeParameters, transfer: ColorTransfer? = nil) throws -> [Float] {
         let processor = processor(g)
-        let grid = LUT3D.identity(size: lutSize)
         let n = lutSize * lutSize * lutSize
         // Planar nodes, through sRGB and back when the LUT applies in another space.
-        var nodes = Image(width: n, height: 1, colorChannels: 3, hasAlpha: false,
-                          samples: (0..<3).flatMap { ch in (0..<n).map { grid.values[3 * $0 + ch] } })
+        var nodes = Self.identityNodes(size: lutSize)
         try toSRGB?.apply(&nodes, threads: 1)
         let before = transfer == nil ? [] : nodes.samples
         Self.applyKeepingExcess(processor, to: &nodes, threads: 1)
