@@ -1,14 +1,18 @@
-"""The held-out benchmark's match protocol (Benchmarks/grade.py match) on the dev photos
-(train_grade.py's dev split: never trained on), with the PyTorch predictor: the choices
-between match recipes are made here, never on the held-out photos.
+"""The held-out benchmark's protocols (Benchmarks/grade.py) on the dev photos (train_grade.py's
+dev split: never trained on), with the PyTorch predictor: the choices between recipes are
+made here, never on the held-out photos.
 
-Each dev photo (long side 768, as the benchmark) under 3 seeded random grades: the left 60 % is the image, the
-right 60 % graded is the reference, the truth is the grade replayed on the image. Prints
-PSNR (8-bit RGB) and mean CIEDE2000 for the image as given, the MKL transfer, and each
-predictor given (.safetensors with its `transfer_blend` metadata, or a train_grade.py
-checkpoint with --blend).
+match (default): each dev photo (long side 768, as the benchmark) under 3 seeded random
+grades: the left 60 % is the image, the right 60 % graded is the reference, the truth is the
+grade replayed on the image. Prints PSNR (8-bit RGB) and mean CIEDE2000 for the image as
+given, the MKL transfer, and each predictor given (.safetensors with its `transfer_blend`
+metadata, or a train_grade.py checkpoint with --blend).
+auto: each dev photo under 3 seeded random grades, restored and scored against the original
+(as given, a per-channel min/max levels stretch — what ffmpeg's normalize does — and each
+predictor: a 6-channel one starts with that stretch, as `--levels` trained it); then the
+undamaged photos (PSNR against the input, mean and min).
 
-Run: python3 Training/eval_grade_dev.py [--blend B] WEIGHTS...
+Run: python3 Training/eval_grade_dev.py [--mode auto] [--blend B] WEIGHTS...
 """
 import argparse
 import os
@@ -22,12 +26,13 @@ from safetensors.torch import load_file
 from skimage.color import rgb2lab, deltaE_ciede2000
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from restore_training.models import GradeLUT, apply_grade, mkl_transfer  # noqa: E402
+from restore_training.models import GradeLUT, apply_grade, mkl_transfer, levels  # noqa: E402
 from restore_training import grades  # noqa: E402
 from data import split, load_rgb  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("weights", nargs="+")
+ap.add_argument("--mode", choices=["auto", "match"], default="match")
 ap.add_argument("--blend", type=float, default=0.0, help="transfer_blend for checkpoints (.pt)")
 ap.add_argument("--side", type=int, default=768, help="long side of the photos (the benchmark's 768)")
 args = ap.parse_args()
@@ -37,13 +42,14 @@ dev = [np.asarray(load_rgb(p, args.side)) for p in split()[0][::12]]  # train_gr
 
 
 def load(path):
-    net = GradeLUT(6)
     if path.endswith(".pt"):
-        net.load_state_dict({k[4:]: v for k, v in torch.load(path)["model"].items() if k.startswith("net.")})
+        state = {k[4:]: v for k, v in torch.load(path)["model"].items() if k.startswith("net.")}
         blend = args.blend
     else:
-        net.load_state_dict({k: v.float() for k, v in load_file(path).items()})
+        state = {k: v.float() for k, v in load_file(path).items()}
         blend = float(safe_open(path, "pt").metadata().get("transfer_blend", "0"))
+    net = GradeLUT(state["body.0.weight"].shape[1])
+    net.load_state_dict(state)
     return net.eval(), blend
 
 
@@ -53,10 +59,48 @@ scores = {name: ([], []) for name in ["as given", "MKL"] + args.weights}
 
 def score(name, y, target):
     y = np.round(np.clip(y, 0, 1) * 255) / 255
-    scores[name][0].append(10 * np.log10(1 / np.mean((y - target) ** 2)))
+    scores[name][0].append(10 * np.log10(1 / max(np.mean((y - target) ** 2), 1e-10)))
     scores[name][1].append(np.mean(deltaE_ciede2000(rgb2lab(y), rgb2lab(target))))
 
 
+def restored(net, x):
+    """`net`'s grade of x (1, 3, H, W): after the levels stretch when it takes 6 channels."""
+    raw = F.adaptive_avg_pool2d(x, 64)
+    if net.body[0].in_channels == 3:
+        return apply_grade(x, *net(raw))
+    lo, gain = levels(x)
+    x = ((x - lo) * gain).clamp(0, 1)
+    return apply_grade(x, *net(torch.cat([((raw - lo) * gain).clamp(0, 1), raw], 1)))
+
+
+def auto():
+    hwc = lambda t: t[0].permute(1, 2, 0).double().numpy()
+    clean = {name: [] for name in args.weights}
+    for i, a in enumerate(dev):
+        original = torch.from_numpy(a.copy()).permute(2, 0, 1).float()[None] / 255
+        for k in range(3):
+            g = grades.draw(random.Random(90000 + 1000 * i + k), clean=0.0)
+            image = grades.apply(original[0], g)[None]
+            score("as given", hwc(image), hwc(original))
+            lo, gain = levels(image)
+            score("levels stretch", hwc(((image - lo) * gain).clamp(0, 1)), hwc(original))
+            for path, (net, _) in zip(args.weights, nets):
+                score(path, hwc(restored(net, image)), hwc(original))
+        for path, (net, _) in zip(args.weights, nets):
+            y = np.round(np.clip(hwc(restored(net, original)), 0, 1) * 255) / 255
+            clean[path].append(10 * np.log10(1 / max(np.mean((y - hwc(original)) ** 2), 1e-10)))
+    print(f"{len(scores['as given'][0])} dev images ({len(dev)} photos × 3 grades)")
+    for name, (p, d) in scores.items():
+        print(f"{name:60s} {np.mean(p):6.2f} dB {np.mean(d):6.2f}")
+    for name, p in clean.items():
+        print(f"undamaged through {name}: {np.mean(p):6.2f} dB mean, {np.min(p):6.2f} min")
+    raise SystemExit
+
+
+if args.mode == "auto":
+    scores = {name: ([], []) for name in ["as given", "levels stretch"] + args.weights}
+    with torch.no_grad():
+        auto()
 with torch.no_grad():
     for i, a in enumerate(dev):
         w = a.shape[1]

@@ -29,7 +29,7 @@ from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import split, load_rgb  # noqa: E402
-from restore_training.models import GradeLUT, apply_grade, identity_lut, mkl_transfer  # noqa: E402
+from restore_training.models import GradeLUT, apply_grade, identity_lut, mkl_transfer, levels  # noqa: E402
 from restore_training.loop import train  # noqa: E402
 from restore_training import grades  # noqa: E402
 from restore_training.ciede2000 import ciede2000, srgb_to_lab  # noqa: E402
@@ -55,6 +55,12 @@ ap.add_argument("--views", type=float, default=0.0, help="--mode match: share of
                 "views of one region (a shot and a reference of one scene) instead of two independent crops")
 ap.add_argument("--de-loss", type=float, default=0.0, help="weight of the mean CIEDE2000 (ΔE00) between output and "
                 "target in the loss, beside the MSE")
+ap.add_argument("--levels", action="store_true", help="--mode auto: the grade starts with a per-channel levels "
+                "stretch (each channel's minimum to 0 and maximum to 1, measured on the graded image at its own "
+                "resolution: models.levels), and the network sees the stretched thumbnail and the raw one (6 channels) "
+                "and predicts what follows the stretch; stored in the weights' metadata (`levels: minmax`)")
+ap.add_argument("--whole", action="store_true", help="with --levels: train on most of each photo (70–100 %% of "
+                "each side, squeezed to side²) instead of square crops, so that the levels are a whole frame's")
 ap.add_argument("--init", help="start from these .safetensors weights (the shipped file, to continue on a fresh "
                 "machine) with a fresh optimiser and schedule; use a --tag for the new checkpoint")
 args = ap.parse_args()
@@ -84,14 +90,29 @@ train_photos, dev_photos = photos()
 print(f"{len(train_photos)} training photos, {len(dev_photos)} dev; device {device}", flush=True)
 
 
-def crop(a, rng, side):
-    """A random crop (the largest square up to 2·side, of a random size from side) brought to side² by area averaging."""
+def crop(a, rng, side, native=False):
+    """A random crop (the largest square up to 2·side, of a random size from side) brought to
+    side² by area averaging (with `native`, left at its own size)."""
     h, w = a.shape[:2]
     c = rng.randint(min(side, h, w), min(2 * side, h, w))
     y, x = rng.randint(0, h - c), rng.randint(0, w - c)
     t = torch.from_numpy(a[y:y + c, x:x + c].copy()).permute(2, 0, 1).float() / 255
     if rng.random() < 0.5:
         t = t.flip(2)
+    return t if native else area(t, side)
+
+
+def view(a, rng):
+    """Most of the photo (70–100 % of each side, at a random place; flipped half the time), at
+    its own resolution: what `restore grade --auto` sees is a whole frame."""
+    h, w = a.shape[:2]
+    ch, cw = int(h * rng.uniform(0.7, 1)), int(w * rng.uniform(0.7, 1))
+    y, x = rng.randint(0, h - ch), rng.randint(0, w - cw)
+    t = torch.from_numpy(a[y:y + ch, x:x + cw].copy()).permute(2, 0, 1).float() / 255
+    return t.flip(2) if rng.random() < 0.5 else t
+
+
+def area(t, side):
     return F.interpolate(t.unsqueeze(0), size=(side, side), mode="area")[0]
 
 
@@ -120,6 +141,15 @@ def thumb(x):
 def sample(rng, pool):
     """(network input thumbnail, image to grade, target) for one training example."""
     a = pool[rng.randrange(len(pool))]
+    if args.mode == "auto" and args.levels:
+        # Graded at the crop's own resolution, where the levels are measured (as restore
+        # measures them on the image), then brought to side².
+        clean = view(a, rng) if args.whole else crop(a, rng, args.side, native=True)
+        damaged = grades.apply(clean, grades.draw(rng, clean=args.ungraded))
+        lo, gain = levels(damaged.unsqueeze(0))
+        damaged, clean = area(damaged, args.side), area(clean, args.side)
+        stretched = ((damaged - lo[0]) * gain[0]).clamp(0, 1)
+        return torch.cat([thumb(stretched.unsqueeze(0))[0], thumb(damaged.unsqueeze(0))[0]]), stretched, clean
     if args.mode == "auto":
         clean = crop(a, rng, args.side)
         damaged = grades.apply(clean, grades.draw(rng, clean=args.ungraded))
@@ -136,7 +166,7 @@ def sample(rng, pool):
 class Trainer(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.net = GradeLUT(in_ch=3 if args.mode == "auto" else 6, bases=args.bases, size=args.size)
+        self.net = GradeLUT(in_ch=3 if args.mode == "auto" and not args.levels else 6, bases=args.bases, size=args.size)
         self.register_buffer("identity", identity_lut(args.size), persistent=False)
 
     def forward(self, batch):
@@ -188,12 +218,13 @@ def validate():
         y, _, _ = trainer(x)
         for i in range(len(image)):
             e0, e1 = F.mse_loss(image[i], target[i]), F.mse_loss(y[i], target[i])
-            if e0 > 0:
+            # With --levels the image is the stretched one: the raw thumbnail tells a graded example.
+            if (F.mse_loss(x[0][i, 3:], thumb(target[i:i + 1])[0]) if args.levels else e0) > 0:
                 given.append(float(10 * torch.log10(1 / e0))); out.append(float(10 * torch.log10(1 / e1)))
             else:
                 clean.append(float(10 * torch.log10(1 / e1.clamp(min=1e-10))))
     m = lambda v: sum(v) / max(len(v), 1)
-    return f"dev: graded {m(given):.2f} → {m(out):.2f} dB ({len(given)}), ungraded → {m(clean):.2f} dB ({len(clean)})"
+    return f"dev: graded {m(given):.2f}{' (stretched)' if args.levels else ''} → {m(out):.2f} dB ({len(given)}), ungraded → {m(clean):.2f} dB ({len(clean)})"
 
 
 checkpoint = os.path.join(repo, ".cache", "train", f"grade-{args.mode}{args.tag}.pt")
@@ -206,6 +237,7 @@ folder = os.path.join(repo, "Plugins", "restore-grade")
 os.makedirs(folder, exist_ok=True)
 save_file({k: v.contiguous() for k, v in net.state_dict().items()}, os.path.join(folder, f"{args.mode}.safetensors"),
           metadata={"architecture": "grade-lut", "thumbnail": str(args.thumb), "mode": args.mode,
+                   **({"levels": "minmax"} if args.levels else {}),
                    **({"transfer_blend": str(args.mkl_blend)} if args.mkl_blend > 0 else {})})
 (t, _, _), _ = dev_set[0]
 with torch.no_grad():

@@ -25,9 +25,9 @@ final class OwnModelTests: XCTestCase {
     /// curves and LUT for the golden thumbnail, in both modes: max |Δ| ≤ 1e-4.
     func testShippedGradePredictorMatchesPyTorch() throws {
         let dir = Fixtures.repository + "/Plugins/restore-grade"
-        for (mode, inC) in [("auto", 3), ("match", 6)] {
+        for (mode, restores) in [("auto", true), ("match", false)] {
             let predictor = try GradePredictor(path: "\(dir)/\(mode).safetensors")
-            XCTAssertEqual(predictor.inChannels, inC)
+            XCTAssertEqual(predictor.restores, restores, mode)
             let g = try predictor.predict(try Fixtures.floats("\(dir)/golden-\(mode).in.f32"))
             let expected = try Fixtures.floats("\(dir)/golden-\(mode).out.f32")
             let ours = g.curves + g.lut
@@ -57,13 +57,22 @@ final class OwnModelTests: XCTestCase {
         XCTAssertEqual(up[56], 0.9, accuracy: 1e-6); XCTAssertEqual(up[63], 0.3, accuracy: 1e-6)
     }
 
-    /// The shipped predictor with its metadata `transfer_blend` replaced (nil: removed).
-    func predictor(_ mode: String, transferBlend: String?) throws -> GradePredictor {
-        let path = NSTemporaryDirectory() + "/blend-\(mode)-\(UUID().uuidString).safetensors"
+    /// The shipped predictor with these metadata entries replaced (nil: removed).
+    func predictor(_ mode: String, _ metadata: [String: String?]) throws -> GradePredictor {
+        let path = NSTemporaryDirectory() + "/meta-\(mode)-\(UUID().uuidString).safetensors"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try Fixtures.safetensors(Fixtures.repository + "/Plugins/restore-grade/\(mode).safetensors", to: path,
-                                 metadata: ["transfer_blend": transferBlend])
+        try Fixtures.safetensors(Fixtures.repository + "/Plugins/restore-grade/\(mode).safetensors", to: path, metadata: metadata)
         return try GradePredictor(path: path)
+    }
+    func predictor(_ mode: String, transferBlend: String?) throws -> GradePredictor { try predictor(mode, ["transfer_blend": transferBlend]) }
+
+    /// `levels` (a levels stretch before the predicted grade, in a 6-channel restoring
+    /// predictor) is read; another value, or a blend beside it, is refused.
+    func testLevelsAreValidated() throws {
+        XCTAssertTrue(try predictor("match", ["levels": "minmax"]).restores)
+        XCTAssertFalse(try predictor("match", ["levels": nil]).restores)
+        XCTAssertThrowsError(try predictor("match", ["levels": "median"])) { XCTAssertTrue("\($0)".contains("'levels' must be 'minmax'"), "\($0)") }
+        XCTAssertThrowsError(try predictor("match", ["levels": "minmax", "transfer_blend": "0.5"])) { XCTAssertTrue("\($0)".contains("transfer_blend"), "\($0)") }
     }
 
     /// `transfer_blend` (the share of the MKL transfer in a match grade) is read, and refused

@@ -181,6 +181,20 @@ def apply_grade(x, curves, lut):
     return apply_lut3d(apply_curves(x, curves), lut)
 
 
+LEVELS_MIN_RANGE = 0.1
+
+
+def levels(x):
+    """The per-channel levels stretch of images x (N, 3, H, W), sRGB 0..1, that `--levels`
+    grades start with: (lo, gain), each (N, 3, 1, 1), mapping a channel's minimum to 0 and its
+    maximum to 1 as (x − lo) · gain, the gain at most 1 / LEVELS_MIN_RANGE (a nearly flat
+    channel is not blown up). restore's `GradeLevels` measures the same."""
+    f = x.flatten(2)
+    lo, hi = f.min(dim=2).values, f.max(dim=2).values
+    gain = 1 / (hi - lo).clamp(min=LEVELS_MIN_RANGE)
+    return lo[..., None, None], gain[..., None, None]
+
+
 def mkl_transfer(x, ref, eps=1e-5):
     """Pitié's Monge–Kantorovich linear colour transfer (MKL), batched: the affine map taking
     the mean and covariance of each image of x (N, 3, H, W) to those of ref (N, 3, H', W'),

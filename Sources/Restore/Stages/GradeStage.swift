@@ -98,6 +98,10 @@ struct GradeStage: Stage {
                     let sample = try inSRGB(image.samples.withUnsafeBufferPointer { ColorTransfer.Statistics.sample($0, pixels: image.planeSize) })
                     transfer = ColorTransfer(from: .init(planar: sample), to: statistics)
                 }
+            } else if predictor.levels {
+                let stretch = try levels(image)
+                g = try predictor.predict(stretch.apply(planar: thumb) + thumb)
+                g.levels = stretch
             } else { g = try predictor.predict(thumb) }
             let cube = try bake(g, transfer: transfer)
             for i in sum.indices { sum[i] += cube[i] }
@@ -112,6 +116,15 @@ struct GradeStage: Stage {
             "Expects RGB encoded as \(Plan.name(space)), 0 to 1; apply tetrahedrally (OpenColorIO's default for .cube, Resolve's best)",
         ])
         return (lut, shared)
+    }
+
+    /// The levels stretch of `image`, measured in sRGB on the image reduced as the overlap
+    /// search reduces it (box averages, long side at most 768): exact on small images, and
+    /// blind to single hot pixels on large ones.
+    func levels(_ image: Image) throws -> GradeLevels {
+        let factor = OverlapMatch.Picture.factor(longSide: Swift.max(image.width, image.height))
+        let reduced = image.samples.withUnsafeBufferPointer { OverlapMatch.Picture(planar: $0, width: image.width, height: image.height, factor: factor) }
+        return try inSRGB(reduced.planes).withUnsafeBufferPointer { GradeLevels(measuring: $0, pixels: reduced.width * reduced.height) }
     }
 
     /// Where the reference (`picture`, reduced by `factor`) shows `image`'s own pixels, and
@@ -133,7 +146,7 @@ struct GradeStage: Stage {
     func fit(_ prior: GradeParameters, _ pairs: (source: [Float], target: [Float])) -> GradeParameters {
         let fit = LatticeFit()
         var nodes = Self.identityNodes(size: fit.size)
-        Self.applyKeepingExcess(processor(prior), to: &nodes, threads: 1)
+        Self.applyKeepingExcess(Self.processor(prior), to: &nodes, threads: 1)
         let lattice = fit.fit(source: pairs.source, target: pairs.target, prior: nodes.samples)
         return GradeParameters(curvePoints: 2, curves: [0, 1, 0, 1, 0, 1], lutSize: fit.size, lut: lattice)
     }
@@ -145,10 +158,17 @@ struct GradeStage: Stage {
                      samples: (0..<3).flatMap { ch in (0..<n).map { grid.values[3 * $0 + ch] } })
     }
 
-    /// A predicted grade as a processor: the curves, then the cube, trilinear as trained.
-    func processor(_ g: GradeParameters) -> LUTProcessor {
+    /// A predicted grade as a processor: the levels and curves (one 1D LUT: 4096 nodes when
+    /// there is a stretch, where the curve's own nodes move), then the cube, trilinear as trained.
+    static func processor(_ g: GradeParameters) -> LUTProcessor {
         let p = g.curvePoints
-        let curves = LUT1D(size: p, values: (0..<p).flatMap { i in (0..<3).map { g.curves[$0 * p + i] } })
+        var curves = LUT1D(size: p, values: (0..<p).flatMap { i in (0..<3).map { g.curves[$0 * p + i] } })
+        if g.levels != .identity {
+            let nodes = 4096, given = curves
+            curves = LUT1D(size: nodes, values: (0..<nodes).flatMap { i in
+                (0..<3).map { given.evaluate(g.levels.apply(Float(i) / Float(nodes - 1), channel: $0), channel: $0) }
+            })
+        }
         let c = g.lutSize * g.lutSize * g.lutSize
         var threeD = LUT3D(size: g.lutSize, values: (0..<c).flatMap { i in (0..<3).map { g.lut[$0 * c + i] } })
         threeD.interpolation = .trilinear
@@ -167,7 +187,7 @@ struct GradeStage: Stage {
     /// predictor's `transferBlend` when given) sampled on this stage's `lutSize`³ grid in
     /// `space`, as interleaved node values (red fastest).
     func bake(_ g: GradeParameters, transfer: ColorTransfer? = nil) throws -> [Float] {
-        let processor = processor(g)
+        let processor = Self.processor(g)
         let n = lutSize * lutSize * lutSize
         // Planar nodes, through sRGB and back when the LUT applies in another space.
         var nodes = Self.identityNodes(size: lutSize)
@@ -221,7 +241,7 @@ struct GradeStage: Stage {
             throw PluginError(path: m.manifestPath, reason: .invalid, "plugin '\(m.id)' has no \(mode == "auto" ? "'weights'" : "'match'") file for grade mode \(mode)")
         }
         builder.reads(m)
-        let predictor = try SharedGradePredictor(path: file, expectedChannels: mode == "auto" ? 3 : 6)
+        let predictor = try SharedGradePredictor(path: file, restores: mode == "auto")
         let resolved: Mode
         if mode == "match" {
             guard let ref = settings.string("reference") else { throw settings.fail("mode match needs 'reference' (an image; --match REF)") }
@@ -260,14 +280,16 @@ final class SharedGradePredictor: @unchecked Sendable {
     private let predictor: GradePredictor
     let side: Int
     let transferBlend: Float
+    let levels: Bool
 
-    init(path: String, expectedChannels: Int) throws {
+    init(path: String, restores: Bool) throws {
         predictor = try GradePredictor(path: path)
-        guard predictor.inChannels == expectedChannels else {
-            throw NNError(path: path, reason: .badWeights, detail: "the predictor takes \(predictor.inChannels) channels; this mode needs \(expectedChannels)")
+        guard predictor.restores == restores else {
+            throw NNError(path: path, reason: .badWeights, detail: "the predictor \(predictor.restores ? "restores (auto)" : "matches a reference"); this mode \(restores ? "restores" : "matches")")
         }
         side = predictor.thumbnailSide
         transferBlend = predictor.transferBlend
+        levels = predictor.levels
     }
 
     func predict(_ thumbnail: [Float]) throws -> GradeParameters {

@@ -5,6 +5,8 @@ import RestoreCore
 /// a per-channel 1D curve, then a 3D LUT that is the identity plus a weighted sum of the file's learned
 /// basis LUTs (SepLUT-style). With 3 input channels it restores (`--auto`);
 /// with 6 (the image's thumbnail, then the reference's) it matches a reference (`--match`).
+/// A restoring predictor trained after a levels stretch (`levels`) takes 6 channels too: the
+/// stretched thumbnail, then the raw one; its grade starts with that stretch (`GradeLevels`).
 ///
 /// All values are in the encoding the network was trained in (sRGB, 0…1). Not thread-safe:
 /// the graph keeps working buffers, so callers serialise `predict`.
@@ -23,6 +25,10 @@ public final class GradePredictor {
     /// statistics to the reference's (`ColorTransfer`), as trained (the weights' metadata
     /// `transfer_blend`, 0…1; absent means 0).
     public let transferBlend: Float
+    /// Whether the grade starts with a levels stretch of the image (`GradeLevels`), which the
+    /// caller measures and applies to the first three thumbnail channels (the weights'
+    /// metadata `levels: minmax`; a restoring predictor of 6 channels).
+    public let levels: Bool
     /// `bases` × 3 × lutSize³ residual LUT values: [k][channel][blue][green][red].
     private let bases: [Float]
     private let baseCount: Int
@@ -47,12 +53,20 @@ public final class GradePredictor {
         graph = try LayerGraph(safetensors: path, architecture: .gradeLUT, backend: .reference, threads: threads)
         inChannels = try file.tensor("body.0.weight", rank: 4).shape[1]
         guard inChannels == 3 || inChannels == 6 else { throw bad("the first convolution takes \(inChannels) channels, expected 3 (restore) or 6 (match)") }
+        let lv = file.metadata["levels"]
+        guard lv == nil || (lv == "minmax" && inChannels == 6) else {
+            throw bad("metadata 'levels' must be 'minmax', and only in a 6-channel predictor; got '\(lv!)'")
+        }
+        levels = lv != nil
         let blend = file.metadata["transfer_blend"]
-        guard let b = Float(blend ?? "0"), (0...1).contains(b), b == 0 || inChannels == 6 else {
+        guard let b = Float(blend ?? "0"), (0...1).contains(b), b == 0 || (inChannels == 6 && !levels) else {
             throw bad("metadata 'transfer_blend' must be a number from 0 to 1, and only in a match (6-channel) predictor; got '\(blend!)'")
         }
         transferBlend = b
     }
+
+    /// Whether this predictor restores (`--auto`) rather than matches a reference.
+    public var restores: Bool { inChannels == 3 || levels }
 
     /// The grade predicted from `thumbnail` (`inChannels` planes of `thumbnailSide`², planar,
     /// sRGB 0…1).
@@ -129,9 +143,11 @@ public final class GradePredictor {
     }
 }
 
-/// A predicted grade: per-channel curves, then a 3D LUT, both over 0…1 in the predictor's
-/// encoding (sRGB).
+/// A predicted grade: a levels stretch (identity unless the predictor uses one), per-channel
+/// curves, then a 3D LUT, all over 0…1 in the predictor's encoding (sRGB).
 public struct GradeParameters: Sendable, Equatable {
+    /// The first step, set by the caller that measured it (`GradePredictor.levels`).
+    public var levels: GradeLevels = .identity
     public let curvePoints: Int
     /// 3 × `curvePoints` values, channel-major (red's curve first).
     public let curves: [Float]
