@@ -8,7 +8,9 @@ auto:  each photo (long side 768) under 3 random global grades (Training/restore
        Baselines: gray world (in linear light) + per-channel auto-levels (0.5/99.5 %);
        ImageMagick -auto-level; ffmpeg grayworld; ffmpeg normalize.
 match: the photo's left 60 % is the image, its right 60 % graded by a random grade is the
-       reference; the truth is the grade replayed on the image. color-matcher (GPL, an
+       reference (they share the middle 20 %: a reference frame of the same shot); the truth
+       is the grade replayed on the image. Then the same with the left 45 % and the right 45 %
+       (nothing shared: a reference from another part of the scene). color-matcher (GPL, an
        outside comparison only: pip install color-matcher) mkl, hm-mkl-hm and reinhard
        against `restore grade --match`.
 Usage: python3 Benchmarks/grade.py [auto|match|all] (after swift build -c release)
@@ -121,7 +123,8 @@ def auto(work):
     print(f"undamaged photos through restore grade --auto: PSNR(output, input) mean {np.mean(ps):.2f} dB, min {np.min(ps):.2f} dB", flush=True)
 
 
-def match(work):
+def match(work, share=0.6):
+    """The match protocol with the image the photo's left `share` and the reference its right `share`."""
     from color_matcher import ColorMatcher
     _, val = split()
     os.makedirs(f"{work}/m", exist_ok=True)
@@ -131,7 +134,7 @@ def match(work):
     for i, path in enumerate(val):
         a = np.asarray(load_rgb(path, 768))
         w = a.shape[1]
-        image, ref_clean = a[:, : int(w * 0.6)].copy(), a[:, w - int(w * 0.6):].copy()
+        image, ref_clean = a[:, : int(w * share)].copy(), a[:, w - int(w * share):].copy()
         for k in range(GRADES_PER_PHOTO):
             g = grades.draw(random.Random(5000 + 1000 * i + k), clean=0.0)
             ref, target = graded(ref_clean, g), graded(image, g)
@@ -143,7 +146,9 @@ def match(work):
                 methods[f"color-matcher {m}"].append((np.clip(out, 0, 1) * 255).round().astype(np.uint8))
             run([RESTORE, "grade", f"{work}/m/img.png", f"{work}/m/out.png", "--match", f"{work}/m/ref.png", "--force", "--quiet"])
             methods["restore grade --match"].append(np.asarray(Image.open(f"{work}/m/out.png").convert("RGB")))
-    print(f"match: {len(val)} held-out photos × {GRADES_PER_PHOTO} grades = {len(truth)} pairs", flush=True)
+    print(f"match, image the left {share:.0%} and reference the right {share:.0%} "
+          f"({'sharing the middle ' + format(2 * share - 1, '.0%') if share > 0.5 else 'nothing shared'}): "
+          f"{len(val)} held-out photos × {GRADES_PER_PHOTO} grades = {len(truth)} pairs", flush=True)
     results = list(table(list(methods.items()), truth))
     best = max((r for r in results[1:-1]), key=lambda r: r[1])
     _, p, d = results[-1]
@@ -156,4 +161,5 @@ if __name__ == "__main__":
         if what in ("auto", "all"):
             auto(work)
         if what in ("match", "all"):
-            match(work)
+            match(work, 0.6)
+            match(work, 0.45)
