@@ -26,7 +26,7 @@ from safetensors.torch import load_file
 from skimage.color import rgb2lab, deltaE_ciede2000
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from restore_training.models import GradeLUT, apply_grade, mkl_transfer, levels  # noqa: E402
+from restore_training.models import GradeLUT, apply_grade, mkl_transfer, levels, apply_levels  # noqa: E402
 from restore_training import grades  # noqa: E402
 from data import split, load_rgb  # noqa: E402
 
@@ -54,7 +54,6 @@ def load(path):
 
 
 nets = [load(w) for w in args.weights]
-scores = {name: ([], []) for name in ["as given", "MKL"] + args.weights}
 
 
 def score(name, y, target):
@@ -69,8 +68,7 @@ def restored(net, x):
     if net.body[0].in_channels == 3:
         return apply_grade(x, *net(raw))
     lo, gain = levels(x)
-    x = ((x - lo) * gain).clamp(0, 1)
-    return apply_grade(x, *net(torch.cat([((raw - lo) * gain).clamp(0, 1), raw], 1)))
+    return apply_grade(apply_levels(x, lo, gain), *net(torch.cat([apply_levels(raw, lo, gain), raw], 1)))
 
 
 def auto():
@@ -82,8 +80,7 @@ def auto():
             g = grades.draw(random.Random(90000 + 1000 * i + k), clean=0.0)
             image = grades.apply(original[0], g)[None]
             score("as given", hwc(image), hwc(original))
-            lo, gain = levels(image)
-            score("levels stretch", hwc(((image - lo) * gain).clamp(0, 1)), hwc(original))
+            score("levels stretch", hwc(apply_levels(image, *levels(image))), hwc(original))
             for path, (net, _) in zip(args.weights, nets):
                 score(path, hwc(restored(net, image)), hwc(original))
         for path, (net, _) in zip(args.weights, nets):
@@ -94,14 +91,9 @@ def auto():
         print(f"{name:60s} {np.mean(p):6.2f} dB {np.mean(d):6.2f}")
     for name, p in clean.items():
         print(f"undamaged through {name}: {np.mean(p):6.2f} dB mean, {np.min(p):6.2f} min")
-    raise SystemExit
 
 
-if args.mode == "auto":
-    scores = {name: ([], []) for name in ["as given", "levels stretch"] + args.weights}
-    with torch.no_grad():
-        auto()
-with torch.no_grad():
+def match():
     for i, a in enumerate(dev):
         w = a.shape[1]
         for k in range(3):
@@ -117,6 +109,14 @@ with torch.no_grad():
             for path, (net, blend) in zip(args.weights, nets):
                 y = apply_grade(image, *net(thumbs))
                 score(path, hwc((1 - blend) * y + blend * mkl), hwc(target))
-print(f"{len(scores['MKL'][0])} dev pairs ({len(dev)} photos × 3 grades)")
-for name, (p, d) in scores.items():
-    print(f"{name:60s} {np.mean(p):6.2f} dB {np.mean(d):6.2f}")
+    print(f"{len(scores['MKL'][0])} dev pairs ({len(dev)} photos × 3 grades)")
+    for name, (p, d) in scores.items():
+        print(f"{name:60s} {np.mean(p):6.2f} dB {np.mean(d):6.2f}")
+
+
+scores = {name: ([], []) for name in ["as given", "levels stretch" if args.mode == "auto" else "MKL"] + args.weights}
+with torch.no_grad():
+    if args.mode == "auto":
+        auto()
+    else:
+        match()

@@ -29,7 +29,7 @@ from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import split, load_rgb  # noqa: E402
-from restore_training.models import GradeLUT, apply_grade, identity_lut, mkl_transfer, levels  # noqa: E402
+from restore_training.models import GradeLUT, apply_grade, identity_lut, mkl_transfer, levels, apply_levels  # noqa: E402
 from restore_training.loop import train  # noqa: E402
 from restore_training import grades  # noqa: E402
 from restore_training.ciede2000 import ciede2000, srgb_to_lab  # noqa: E402
@@ -148,7 +148,7 @@ def sample(rng, pool):
         damaged = grades.apply(clean, grades.draw(rng, clean=args.ungraded))
         lo, gain = levels(damaged.unsqueeze(0))
         damaged, clean = area(damaged, args.side), area(clean, args.side)
-        stretched = ((damaged - lo[0]) * gain[0]).clamp(0, 1)
+        stretched = apply_levels(damaged.unsqueeze(0), lo, gain)[0]
         return torch.cat([thumb(stretched.unsqueeze(0))[0], thumb(damaged.unsqueeze(0))[0]]), stretched, clean
     if args.mode == "auto":
         clean = crop(a, rng, args.side)

@@ -195,6 +195,11 @@ def levels(x):
     return lo[..., None, None], gain[..., None, None]
 
 
+def apply_levels(x, lo, gain):
+    """x (N, 3, H, W) under the stretch `levels` measured: (x − lo) · gain, clamped to 0..1."""
+    return ((x - lo) * gain).clamp(0, 1)
+
+
 def mkl_transfer(x, ref, eps=1e-5):
     """Pitié's Monge–Kantorovich linear colour transfer (MKL), batched: the affine map taking
     the mean and covariance of each image of x (N, 3, H, W) to those of ref (N, 3, H', W'),
