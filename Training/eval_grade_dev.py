@@ -2,12 +2,12 @@
 dev split: never trained on), with the PyTorch predictor: the choices between recipes are
 made here, never on the held-out photos.
 
-match (default): each dev photo (long side 768, as the benchmark) under 3 seeded random
+match (default): each dev photo (long side 768, as the benchmark) under --grades (3) seeded random
 grades: the left 60 % is the image, the right 60 % graded is the reference, the truth is the
 grade replayed on the image. Prints PSNR (8-bit RGB) and mean CIEDE2000 for the image as
 given, the MKL transfer, and each predictor given (.safetensors with its `transfer_blend`
 metadata, or a train_grade.py checkpoint with --blend).
-auto: each dev photo under 3 seeded random grades, restored and scored against the original
+auto: each dev photo under --grades seeded random grades, restored and scored against the original
 (as given, a per-channel min/max levels stretch — what ffmpeg's normalize does — and each
 predictor: a 6-channel one starts with that stretch, as `--levels` trained it); then the
 undamaged photos (PSNR against the input, mean and min).
@@ -35,6 +35,8 @@ ap.add_argument("weights", nargs="+")
 ap.add_argument("--mode", choices=["auto", "match"], default="match")
 ap.add_argument("--blend", type=float, default=0.0, help="transfer_blend for checkpoints (.pt)")
 ap.add_argument("--side", type=int, default=768, help="long side of the photos (the benchmark's 768)")
+ap.add_argument("--grades", type=int, default=3, help="random grades per photo (the benchmark's 3; more for a steadier mean)")
+ap.add_argument("--thumb", type=int, default=64, help="thumbnail side for checkpoints (.pt); weights carry their own")
 args = ap.parse_args()
 torch.set_num_threads(1)
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,13 +46,14 @@ dev = [np.asarray(load_rgb(p, args.side)) for p in split()[0][::12]]  # train_gr
 def load(path):
     if path.endswith(".pt"):
         state = {k[4:]: v for k, v in torch.load(path)["model"].items() if k.startswith("net.")}
-        blend = args.blend
+        blend, thumb = args.blend, args.thumb
     else:
         state = {k: v.float() for k, v in load_file(path).items()}
-        blend = float(safe_open(path, "pt").metadata().get("transfer_blend", "0"))
-    net = GradeLUT(state["body.0.weight"].shape[1])
-    net.load_state_dict(state)
-    return net.eval(), blend
+        meta = safe_open(path, "pt").metadata()
+        blend, thumb = float(meta.get("transfer_blend", "0")), int(meta.get("thumbnail", "64"))
+    net = GradeLUT.from_state(state).eval()
+    net.thumb = thumb
+    return net, blend
 
 
 nets = [load(w) for w in args.weights]
@@ -64,7 +67,7 @@ def score(name, y, target):
 
 def restored(net, x):
     """`net`'s grade of x (1, 3, H, W): after the levels stretch when it takes 6 channels."""
-    raw = F.adaptive_avg_pool2d(x, 64)
+    raw = F.adaptive_avg_pool2d(x, net.thumb)
     if net.body[0].in_channels == 3:
         return apply_grade(x, *net(raw))
     lo, gain = levels(x)
@@ -76,7 +79,7 @@ def auto():
     clean = {name: [] for name in args.weights}
     for i, a in enumerate(dev):
         original = torch.from_numpy(a.copy()).permute(2, 0, 1).float()[None] / 255
-        for k in range(3):
+        for k in range(args.grades):
             g = grades.draw(random.Random(90000 + 1000 * i + k), clean=0.0)
             image = grades.apply(original[0], g)[None]
             score("as given", hwc(image), hwc(original))
@@ -86,7 +89,7 @@ def auto():
         for path, (net, _) in zip(args.weights, nets):
             y = np.round(np.clip(hwc(restored(net, original)), 0, 1) * 255) / 255
             clean[path].append(10 * np.log10(1 / max(np.mean((y - hwc(original)) ** 2), 1e-10)))
-    print(f"{len(scores['as given'][0])} dev images ({len(dev)} photos × 3 grades)")
+    print(f"{len(scores['as given'][0])} dev images ({len(dev)} photos × {args.grades} grades)")
     for name, (p, d) in scores.items():
         print(f"{name:60s} {np.mean(p):6.2f} dB {np.mean(d):6.2f}")
     for name, p in clean.items():
@@ -96,7 +99,7 @@ def auto():
 def match():
     for i, a in enumerate(dev):
         w = a.shape[1]
-        for k in range(3):
+        for k in range(args.grades):
             g = grades.draw(random.Random(9000 + 1000 * i + k), clean=0.0)
             graded = lambda x: (grades.apply(torch.from_numpy(x).permute(2, 0, 1).float() / 255, g) * 255).round()[None] / 255
             image = torch.from_numpy(a[:, : int(w * 0.6)].copy()).permute(2, 0, 1).float()[None] / 255
@@ -105,11 +108,10 @@ def match():
             score("as given", hwc(image), hwc(target))
             mkl = mkl_transfer(image, ref)
             score("MKL", hwc(mkl), hwc(target))
-            thumbs = torch.cat([F.adaptive_avg_pool2d(image, 64), F.adaptive_avg_pool2d(ref, 64)], 1)
             for path, (net, blend) in zip(args.weights, nets):
-                y = apply_grade(image, *net(thumbs))
+                y = apply_grade(image, *net(torch.cat([F.adaptive_avg_pool2d(image, net.thumb), F.adaptive_avg_pool2d(ref, net.thumb)], 1)))
                 score(path, hwc((1 - blend) * y + blend * mkl), hwc(target))
-    print(f"{len(scores['MKL'][0])} dev pairs ({len(dev)} photos × 3 grades)")
+    print(f"{len(scores['MKL'][0])} dev pairs ({len(dev)} photos × {args.grades} grades)")
     for name, (p, d) in scores.items():
         print(f"{name:60s} {np.mean(p):6.2f} dB {np.mean(d):6.2f}")
 

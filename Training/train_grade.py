@@ -61,6 +61,14 @@ ap.add_argument("--levels", action="store_true", help="--mode auto: the grade st
                 "and predicts what follows the stretch; stored in the weights' metadata (`levels: minmax`)")
 ap.add_argument("--whole", action="store_true", help="with --levels: train on most of each photo (70–100 %% of "
                 "each side, squeezed to side²) instead of square crops, so that the levels are a whole frame's")
+ap.add_argument("--pointwise", action="store_true", help="1×1 stride-1 convolutions in the predictor's body "
+                "(models.GradeLUT; the weights' metadata `body: pointwise`): it sees the thumbnail's colour distribution, "
+                "not the scene, and so cannot memorise the training photos")
+ap.add_argument("--features", default="16,32,64,128,128", help="the body's widths")
+ap.add_argument("--loss", choices=["mse", "psnr"], default="mse", help="the fidelity term: the batch's MSE, or its "
+                "mean per-image log MSE (the benchmark's mean PSNR; images already near their target then weigh as much "
+                "as the worst ones)")
+ap.add_argument("--weight-decay", type=float, default=0.0)
 ap.add_argument("--init", help="start from these .safetensors weights (the shipped file, to continue on a fresh "
                 "machine) with a fresh optimiser and schedule; use a --tag for the new checkpoint")
 args = ap.parse_args()
@@ -166,7 +174,8 @@ def sample(rng, pool):
 class Trainer(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.net = GradeLUT(in_ch=3 if args.mode == "auto" and not args.levels else 6, bases=args.bases, size=args.size)
+        self.net = GradeLUT(in_ch=3 if args.mode == "auto" and not args.levels else 6, bases=args.bases, size=args.size,
+                            features=tuple(int(f) for f in args.features.split(",")), pointwise=args.pointwise)
         self.register_buffer("identity", identity_lut(args.size), persistent=False)
 
     def forward(self, batch):
@@ -186,9 +195,12 @@ def batch_of(rng, pool, n):
 
 def loss_fn(out, target):
     y, curves, lut = out
-    # Plain MSE: a mean of log MSE (mean PSNR) was tried and made graded photos worse, since
-    # the ungraded examples (near-zero error) then dominate the gradient.
-    mse = F.mse_loss(y, target)
+    # Plain MSE by default: without --levels, a mean of log MSE (mean PSNR) made graded photos
+    # worse, since the ungraded examples (near-zero error) then dominate the gradient.
+    if args.loss == "psnr":
+        mse = 10 * torch.log10(((y - target) ** 2).mean(dim=(1, 2, 3)) + 1e-5).mean() / 100
+    else:
+        mse = F.mse_loss(y, target)
     # Smooth, monotone grades: total variation of the LUT's residual and the curves' descents.
     r = lut - trainer.identity
     tv = sum((r.diff(dim=d) ** 2).mean() for d in (2, 3, 4))
@@ -229,7 +241,8 @@ def validate():
 
 checkpoint = os.path.join(repo, ".cache", "train", f"grade-{args.mode}{args.tag}.pt")
 train(trainer, lambda rng: batch_of(rng, train_photos, args.batch), validate, loss_fn,
-      steps=args.steps, lr=args.lr, seed=args.seed, checkpoint=checkpoint, device=device)
+      steps=args.steps, lr=args.lr, seed=args.seed, checkpoint=checkpoint, device=device,
+      weight_decay=args.weight_decay)
 
 # Export: the predictor's weights (float32: they are small) and a golden pair.
 net = trainer.net.cpu().eval()
@@ -238,6 +251,7 @@ os.makedirs(folder, exist_ok=True)
 save_file({k: v.contiguous() for k, v in net.state_dict().items()}, os.path.join(folder, f"{args.mode}.safetensors"),
           metadata={"architecture": "grade-lut", "thumbnail": str(args.thumb), "mode": args.mode,
                    **({"levels": "minmax"} if args.levels else {}),
+                   **({"body": "pointwise"} if args.pointwise else {}),
                    **({"transfer_blend": str(args.mkl_blend)} if args.mkl_blend > 0 else {})})
 (t, _, _), _ = dev_set[0]
 with torch.no_grad():

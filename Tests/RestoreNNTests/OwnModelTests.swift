@@ -75,6 +75,12 @@ final class OwnModelTests: XCTestCase {
         XCTAssertThrowsError(try predictor("match", ["levels": "minmax", "transfer_blend": "0.5"])) { XCTAssertTrue("\($0)".contains("transfer_blend"), "\($0)") }
     }
 
+    /// `body` (1×1 stride-1 convolutions: `pointwise`) must agree with the kernels the file has.
+    func testBodyIsValidated() throws {
+        XCTAssertThrowsError(try predictor("match", ["body": "pointwise"])) { XCTAssertTrue("\($0)".contains("not a 1×1 convolution"), "\($0)") }
+        XCTAssertThrowsError(try predictor("match", ["body": "dilated"])) { XCTAssertTrue("\($0)".contains("'body' must be 'pointwise'"), "\($0)") }
+    }
+
     /// `transfer_blend` (the share of the MKL transfer in a match grade) is read, and refused
     /// outside 0…1, when not a number, or in a restore (3-channel) predictor.
     func testTransferBlendIsValidated() throws {

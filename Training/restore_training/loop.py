@@ -8,11 +8,12 @@ import torch
 from safetensors.torch import save_file
 
 
-def train(model, make_batch, validate, loss_fn, *, steps, lr, seed, checkpoint, device):
+def train(model, make_batch, validate, loss_fn, *, steps, lr, seed, checkpoint, device, weight_decay=0.0):
     """Runs `steps` optimiser steps (resuming from `checkpoint` when it exists), saving the
-    checkpoint and printing `validate()` every 1000 steps and at the end."""
+    checkpoint and printing `validate()` every 1000 steps and at the end. With `weight_decay`
+    the optimiser is AdamW (decoupled decay)."""
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay) if weight_decay > 0 else torch.optim.Adam(model.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps, eta_min=lr / 50)
     os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
     step = 0

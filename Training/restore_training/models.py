@@ -117,13 +117,16 @@ class GradeLUT(nn.Module):
     of `bases` learned residual LUTs. The result is exactly one LUT (what --export-lut writes).
     Keys: body.{i}.weight/bias (3×3 stride-2 convolutions, LeakyReLU 0.1), fc1, fc2 (linear;
     fc2's outputs are 3·curve_points curve offsets, then the basis weights) and `bases`
-    (bases, 3, size, size, size), indexed [k][channel][blue][green][red]."""
+    (bases, 3, size, size, size), indexed [k][channel][blue][green][red].
+    With `pointwise` the body's convolutions are 1×1 with stride 1 (weights' metadata
+    `body: pointwise`): the prediction is then a function of the thumbnail's colours alone, not
+    of where they are (it cannot recognise a scene, only a colour distribution)."""
 
-    def __init__(self, in_ch=3, features=(16, 32, 64, 128, 128), hidden=128, curve_points=33, bases=8, size=17):
+    def __init__(self, in_ch=3, features=(16, 32, 64, 128, 128), hidden=128, curve_points=33, bases=8, size=17, pointwise=False):
         super().__init__()
         layers, c = [], in_ch
         for f in features:
-            layers += [nn.Conv2d(c, f, 3, 2, 1), nn.LeakyReLU(0.1)]
+            layers += [nn.Conv2d(c, f, 1) if pointwise else nn.Conv2d(c, f, 3, 2, 1), nn.LeakyReLU(0.1)]
             c = f
         self.body = nn.Sequential(*layers)
         self.fc1 = nn.Linear(c, hidden)
@@ -136,6 +139,16 @@ class GradeLUT(nn.Module):
         nn.init.zeros_(self.fc2.weight); nn.init.zeros_(self.fc2.bias)
         self.bases = nn.Parameter(torch.randn(bases, 3, size, size, size) * 1e-3)
         self.curve_points, self.size = curve_points, size
+
+    @classmethod
+    def from_state(cls, state):
+        """The predictor a state dict describes (its widths, kernels, curves and bases), loaded."""
+        convs = [state[f"body.{2 * i}.weight"] for i in range(len(state)) if f"body.{2 * i}.weight" in state]
+        k, _, size = state["bases"].shape[:3]
+        net = cls(convs[0].shape[1], tuple(w.shape[0] for w in convs), state["fc1.weight"].shape[0],
+                  (state["fc2.bias"].shape[0] - k) // 3, k, size, pointwise=convs[0].shape[2] == 1)
+        net.load_state_dict(state)
+        return net
 
     def forward(self, thumb):
         """(curves (N, 3, curve_points), lut (N, 3, size, size, size)) for thumbnails (N, C, T, T)."""

@@ -7,6 +7,8 @@ import RestoreCore
 /// with 6 (the image's thumbnail, then the reference's) it matches a reference (`--match`).
 /// A restoring predictor trained after a levels stretch (`levels`) takes 6 channels too: the
 /// stretched thumbnail, then the raw one; its grade starts with that stretch (`GradeLevels`).
+/// The body is 3×3 stride-2 convolutions, or with the metadata `body: pointwise` 1×1 stride-1
+/// ones, which see the thumbnail's colours and not where they are.
 ///
 /// All values are in the encoding the network was trained in (sRGB, 0…1). Not thread-safe:
 /// the graph keeps working buffers, so callers serialise `predict`.

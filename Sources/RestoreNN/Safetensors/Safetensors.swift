@@ -229,9 +229,21 @@ extension LayerGraph {
             let convs = convKeys()
             guard let first = convs.first else { throw NNError(path: path, reason: .badWeights, detail: "no body.N.weight convolutions") }
             inC = try file.tensor("body.\(first).weight", rank: 4).shape[1]
+            // The body: 3×3 stride-2 convolutions, or with the metadata `body: pointwise`, 1×1
+            // stride-1 ones (a function of the thumbnail's colours, not of where they are).
+            let body = file.metadata["body"]
+            guard body == nil || body == "pointwise" else {
+                throw NNError(path: path, reason: .badWeights, detail: "metadata 'body' must be 'pointwise' or absent, got '\(body!)'")
+            }
+            let kernel = body == nil ? 3 : 1
             var blob = "input"
             for k in convs {
-                try conv("body.\(k)", blob, "c\(k)", activation: .leaky(0.1), stride: 2, padded: true)
+                let shape = try file.tensor("body.\(k).weight", rank: 4).shape
+                guard shape[2] == kernel, shape[3] == kernel else {
+                    throw NNError(path: path, reason: .badWeights, detail: "'body.\(k).weight' has shape \(shape): not a \(kernel)×\(kernel) convolution, "
+                                  + (body == nil ? "as a body without the metadata 'body: pointwise' has" : "as 'body: pointwise' says"))
+                }
+                try conv("body.\(k)", blob, "c\(k)", activation: .leaky(0.1), stride: kernel == 1 ? 1 : 2, padded: true)
                 blob = "c\(k)"
             }
             try add("GlobalAveragePool", "pool", [blob], "pool")
