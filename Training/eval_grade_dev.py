@@ -3,7 +3,7 @@ dev split: never trained on), with the PyTorch predictor: the choices between re
 made here, never on the held-out photos.
 
 match (default): each dev photo (long side 768, as the benchmark) under --grades (3) seeded random
-grades: the left 60 % is the image, the right 60 % graded is the reference, the truth is the
+grades: the left 60 % (--share) is the image, the right 60 % graded is the reference, the truth is the
 grade replayed on the image. Prints PSNR (8-bit RGB) and mean CIEDE2000 for the image as
 given, the MKL transfer, and each predictor given (.safetensors with its `transfer_blend`
 metadata, or a train_grade.py checkpoint with --blend).
@@ -26,7 +26,7 @@ from safetensors.torch import load_file
 from skimage.color import rgb2lab, deltaE_ciede2000
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from restore_training.models import GradeLUT, apply_grade, mkl_transfer, levels, apply_levels  # noqa: E402
+from restore_training.models import GradeLUT, apply_grade, auto_grade, mkl_transfer, levels, apply_levels  # noqa: E402
 from restore_training import grades  # noqa: E402
 from data import split, load_rgb  # noqa: E402
 
@@ -36,6 +36,8 @@ ap.add_argument("--mode", choices=["auto", "match"], default="match")
 ap.add_argument("--blend", type=float, default=0.0, help="transfer_blend for checkpoints (.pt)")
 ap.add_argument("--side", type=int, default=768, help="long side of the photos (the benchmark's 768)")
 ap.add_argument("--grades", type=int, default=3, help="random grades per photo (the benchmark's 3; more for a steadier mean)")
+ap.add_argument("--share", type=float, default=0.6, help="--mode match: the image is the left SHARE of the photo, "
+                "the reference the right SHARE (the benchmark's 0.6, 20 %% shared, and 0.45, nothing shared)")
 ap.add_argument("--thumb", type=int, default=64, help="thumbnail side for checkpoints (.pt); weights carry their own")
 args = ap.parse_args()
 torch.set_num_threads(1)
@@ -47,12 +49,14 @@ def load(path):
     if path.endswith(".pt"):
         state = {k[4:]: v for k, v in torch.load(path)["model"].items() if k.startswith("net.")}
         blend, thumb = args.blend, args.thumb
+        stretch = state["body.0.weight"].shape[1] == 6 and args.mode == "auto"
     else:
         state = {k: v.float() for k, v in load_file(path).items()}
         meta = safe_open(path, "pt").metadata()
         blend, thumb = float(meta.get("transfer_blend", "0")), int(meta.get("thumbnail", "64"))
+        stretch = "levels" in meta
     net = GradeLUT.from_state(state).eval()
-    net.thumb = thumb
+    net.thumb, net.levels = thumb, stretch
     return net, blend
 
 
@@ -63,15 +67,6 @@ def score(name, y, target):
     y = np.round(np.clip(y, 0, 1) * 255) / 255
     scores[name][0].append(10 * np.log10(1 / max(np.mean((y - target) ** 2), 1e-10)))
     scores[name][1].append(np.mean(deltaE_ciede2000(rgb2lab(y), rgb2lab(target))))
-
-
-def restored(net, x):
-    """`net`'s grade of x (1, 3, H, W): after the levels stretch when it takes 6 channels."""
-    raw = F.adaptive_avg_pool2d(x, net.thumb)
-    if net.body[0].in_channels == 3:
-        return apply_grade(x, *net(raw))
-    lo, gain = levels(x)
-    return apply_grade(apply_levels(x, lo, gain), *net(torch.cat([apply_levels(raw, lo, gain), raw], 1)))
 
 
 def auto():
@@ -85,9 +80,9 @@ def auto():
             score("as given", hwc(image), hwc(original))
             score("levels stretch", hwc(apply_levels(image, *levels(image))), hwc(original))
             for path, (net, _) in zip(args.weights, nets):
-                score(path, hwc(restored(net, image)), hwc(original))
+                score(path, hwc(auto_grade(net, image, net.thumb, net.levels)), hwc(original))
         for path, (net, _) in zip(args.weights, nets):
-            y = np.round(np.clip(hwc(restored(net, original)), 0, 1) * 255) / 255
+            y = np.round(np.clip(hwc(auto_grade(net, original, net.thumb, net.levels)), 0, 1) * 255) / 255
             clean[path].append(10 * np.log10(1 / max(np.mean((y - hwc(original)) ** 2), 1e-10)))
     print(f"{len(scores['as given'][0])} dev images ({len(dev)} photos × {args.grades} grades)")
     for name, (p, d) in scores.items():
@@ -102,8 +97,9 @@ def match():
         for k in range(args.grades):
             g = grades.draw(random.Random(9000 + 1000 * i + k), clean=0.0)
             graded = lambda x: (grades.apply(torch.from_numpy(x).permute(2, 0, 1).float() / 255, g) * 255).round()[None] / 255
-            image = torch.from_numpy(a[:, : int(w * 0.6)].copy()).permute(2, 0, 1).float()[None] / 255
-            ref, target = graded(a[:, w - int(w * 0.6):]), graded(a[:, : int(w * 0.6)])
+            n = int(w * args.share)
+            image = torch.from_numpy(a[:, :n].copy()).permute(2, 0, 1).float()[None] / 255
+            ref, target = graded(a[:, w - n:]), graded(a[:, :n])
             hwc = lambda t: t[0].permute(1, 2, 0).double().numpy()
             score("as given", hwc(image), hwc(target))
             mkl = mkl_transfer(image, ref)

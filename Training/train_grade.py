@@ -59,8 +59,12 @@ ap.add_argument("--levels", action="store_true", help="--mode auto: the grade st
                 "stretch (each channel's minimum to 0 and maximum to 1, measured on the graded image at its own "
                 "resolution: models.levels), and the network sees the stretched thumbnail and the raw one (6 channels) "
                 "and predicts what follows the stretch; stored in the weights' metadata (`levels: minmax`)")
+ap.add_argument("--stretched-only", action="store_true", help="with --levels: the network sees the stretched "
+                "thumbnail alone (3 channels), not the raw one beside it")
 ap.add_argument("--whole", action="store_true", help="with --levels: train on most of each photo (70–100 %% of "
                 "each side, squeezed to side²) instead of square crops, so that the levels are a whole frame's")
+ap.add_argument("--view-min", type=float, default=0.7, help="with --whole: the smallest share of each side a view "
+                "keeps (smaller shares: more varied colour distributions from the same photos)")
 ap.add_argument("--pointwise", action="store_true", help="1×1 stride-1 convolutions in the predictor's body "
                 "(models.GradeLUT; the weights' metadata `body: pointwise`): it sees the thumbnail's colour distribution, "
                 "not the scene, and so cannot memorise the training photos")
@@ -69,6 +73,8 @@ ap.add_argument("--loss", choices=["mse", "psnr"], default="mse", help="the fide
                 "mean per-image log MSE (the benchmark's mean PSNR; images already near their target then weigh as much "
                 "as the worst ones)")
 ap.add_argument("--weight-decay", type=float, default=0.0)
+ap.add_argument("--export-dir", help="where the weights and the golden pair go (default Plugins/restore-grade; "
+                "another folder for experiments that must not replace the shipped files)")
 ap.add_argument("--init", help="start from these .safetensors weights (the shipped file, to continue on a fresh "
                 "machine) with a fresh optimiser and schedule; use a --tag for the new checkpoint")
 args = ap.parse_args()
@@ -111,10 +117,10 @@ def crop(a, rng, side, native=False):
 
 
 def view(a, rng):
-    """Most of the photo (70–100 % of each side, at a random place; flipped half the time), at
-    its own resolution: what `restore grade --auto` sees is a whole frame."""
+    """Most of the photo (--view-min…100 % of each side, at a random place; flipped half the
+    time), at its own resolution: what `restore grade --auto` sees is a whole frame."""
     h, w = a.shape[:2]
-    ch, cw = int(h * rng.uniform(0.7, 1)), int(w * rng.uniform(0.7, 1))
+    ch, cw = int(h * rng.uniform(args.view_min, 1)), int(w * rng.uniform(args.view_min, 1))
     y, x = rng.randint(0, h - ch), rng.randint(0, w - cw)
     t = torch.from_numpy(a[y:y + ch, x:x + cw].copy()).permute(2, 0, 1).float() / 255
     return t.flip(2) if rng.random() < 0.5 else t
@@ -157,7 +163,8 @@ def sample(rng, pool):
         lo, gain = levels(damaged.unsqueeze(0))
         damaged, clean = area(damaged, args.side), area(clean, args.side)
         stretched = apply_levels(damaged.unsqueeze(0), lo, gain)[0]
-        return torch.cat([thumb(stretched.unsqueeze(0))[0], thumb(damaged.unsqueeze(0))[0]]), stretched, clean
+        t = thumb(stretched.unsqueeze(0))[0]
+        return (t if args.stretched_only else torch.cat([t, thumb(damaged.unsqueeze(0))[0]])), stretched, clean
     if args.mode == "auto":
         clean = crop(a, rng, args.side)
         damaged = grades.apply(clean, grades.draw(rng, clean=args.ungraded))
@@ -174,7 +181,7 @@ def sample(rng, pool):
 class Trainer(torch.nn.Module):
     def __init__(self):
         super().__init__()
-        self.net = GradeLUT(in_ch=3 if args.mode == "auto" and not args.levels else 6, bases=args.bases, size=args.size,
+        self.net = GradeLUT(in_ch=3 if args.mode == "auto" and (not args.levels or args.stretched_only) else 6, bases=args.bases, size=args.size,
                             features=tuple(int(f) for f in args.features.split(",")), pointwise=args.pointwise)
         self.register_buffer("identity", identity_lut(args.size), persistent=False)
 
@@ -230,8 +237,10 @@ def validate():
         y, _, _ = trainer(x)
         for i in range(len(image)):
             e0, e1 = F.mse_loss(image[i], target[i]), F.mse_loss(y[i], target[i])
-            # With --levels the image is the stretched one: the raw thumbnail tells a graded example.
-            if (F.mse_loss(x[0][i, 3:], thumb(target[i:i + 1])[0]) if args.levels else e0) > 0:
+            # With --levels the image is the stretched one: the raw thumbnail tells a graded example
+            # (with --stretched-only, there is none: a stretched image within 40 dB of its target
+            # counts as ungraded).
+            if (e0 > 1e-4 if args.stretched_only else F.mse_loss(x[0][i, 3:], thumb(target[i:i + 1])[0]) if args.levels else e0) > 0:
                 given.append(float(10 * torch.log10(1 / e0))); out.append(float(10 * torch.log10(1 / e1)))
             else:
                 clean.append(float(10 * torch.log10(1 / e1.clamp(min=1e-10))))
@@ -246,7 +255,7 @@ train(trainer, lambda rng: batch_of(rng, train_photos, args.batch), validate, lo
 
 # Export: the predictor's weights (float32: they are small) and a golden pair.
 net = trainer.net.cpu().eval()
-folder = os.path.join(repo, "Plugins", "restore-grade")
+folder = args.export_dir or os.path.join(repo, "Plugins", "restore-grade")
 os.makedirs(folder, exist_ok=True)
 save_file({k: v.contiguous() for k, v in net.state_dict().items()}, os.path.join(folder, f"{args.mode}.safetensors"),
           metadata={"architecture": "grade-lut", "thumbnail": str(args.thumb), "mode": args.mode,

@@ -66,11 +66,15 @@ final class OwnModelTests: XCTestCase {
     }
     func predictor(_ mode: String, transferBlend: String?) throws -> GradePredictor { try predictor(mode, ["transfer_blend": transferBlend]) }
 
-    /// `levels` (a levels stretch before the predicted grade, in a 6-channel restoring
-    /// predictor) is read; another value, or a blend beside it, is refused.
+    /// `levels` (a levels stretch before the predicted grade, which makes a predictor a
+    /// restoring one whether it sees 3 or 6 channels) is read; another value, or a blend beside
+    /// it, is refused.
     func testLevelsAreValidated() throws {
         XCTAssertTrue(try predictor("match", ["levels": "minmax"]).restores)
         XCTAssertFalse(try predictor("match", ["levels": nil]).restores)
+        XCTAssertTrue(try predictor("match", ["levels": "minmax"]).levels)
+        XCTAssertFalse(try predictor("match", ["levels": nil]).levels)
+        XCTAssertTrue(try predictor("auto", ["levels": "minmax"]).restores)
         XCTAssertThrowsError(try predictor("match", ["levels": "median"])) { XCTAssertTrue("\($0)".contains("'levels' must be 'minmax'"), "\($0)") }
         XCTAssertThrowsError(try predictor("match", ["levels": "minmax", "transfer_blend": "0.5"])) { XCTAssertTrue("\($0)".contains("transfer_blend"), "\($0)") }
     }

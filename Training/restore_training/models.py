@@ -238,3 +238,16 @@ def mkl_transfer(x, ref, eps=1e-5):
         n, c, h, w = x.shape
         y = t @ (x.double().flatten(2) - mu_x) + mu_r
     return y.view(n, c, h, w).to(x.dtype)
+
+
+def auto_grade(net, x, thumb, stretch):
+    """What `restore grade --auto` does with the restoring predictor `net` to x (1, 3, H, W),
+    sRGB 0..1: with `stretch` (the weights' `levels: minmax`) the levels stretch first, the
+    network seeing the stretched `thumb`² thumbnail (and, with 6 input channels, the raw one
+    after it); the curves and LUT then apply to the (stretched) image."""
+    raw = F.adaptive_avg_pool2d(x, thumb)
+    if not stretch:
+        return apply_grade(x, *net(raw))
+    lo, gain = levels(x)
+    t = apply_levels(raw, lo, gain)
+    return apply_grade(apply_levels(x, lo, gain), *net(t if net.body[0].in_channels == 3 else torch.cat([t, raw], 1)))

@@ -100,7 +100,7 @@ struct GradeStage: Stage {
                 }
             } else if predictor.levels {
                 let stretch = try levels(image)
-                g = try predictor.predict(stretch.apply(planar: thumb) + thumb)
+                g = try predictor.predict(stretch.apply(planar: thumb) + (predictor.seesRaw ? thumb : []))
                 g.levels = stretch
             } else { g = try predictor.predict(thumb) }
             let cube = try bake(g, transfer: transfer)
@@ -281,6 +281,8 @@ final class SharedGradePredictor: @unchecked Sendable {
     let side: Int
     let transferBlend: Float
     let levels: Bool
+    /// With `levels`: whether the predictor sees the raw thumbnail after the stretched one.
+    let seesRaw: Bool
 
     init(path: String, restores: Bool) throws {
         predictor = try GradePredictor(path: path)
@@ -290,6 +292,7 @@ final class SharedGradePredictor: @unchecked Sendable {
         side = predictor.thumbnailSide
         transferBlend = predictor.transferBlend
         levels = predictor.levels
+        seesRaw = predictor.levels && predictor.inChannels == 6
     }
 
     func predict(_ thumbnail: [Float]) throws -> GradeParameters {

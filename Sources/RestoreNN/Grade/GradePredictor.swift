@@ -5,8 +5,9 @@ import RestoreCore
 /// a per-channel 1D curve, then a 3D LUT that is the identity plus a weighted sum of the file's learned
 /// basis LUTs (SepLUT-style). With 3 input channels it restores (`--auto`);
 /// with 6 (the image's thumbnail, then the reference's) it matches a reference (`--match`).
-/// A restoring predictor trained after a levels stretch (`levels`) takes 6 channels too: the
-/// stretched thumbnail, then the raw one; its grade starts with that stretch (`GradeLevels`).
+/// A restoring predictor trained after a levels stretch (`levels`) sees the stretched
+/// thumbnail, with 6 channels the raw one after it; its grade starts with that stretch
+/// (`GradeLevels`).
 /// The body is 3×3 stride-2 convolutions, or with the metadata `body: pointwise` 1×1 stride-1
 /// ones, which see the thumbnail's colours and not where they are.
 ///
@@ -16,7 +17,8 @@ public final class GradePredictor {
     public let path: String
     /// Thumbnail side in pixels (the weights' metadata `thumbnail`; 64 when absent).
     public let thumbnailSide: Int
-    /// 3 (restore) or 6 (match: image, then reference).
+    /// 3 (restore) or 6 (match: image, then reference; or a `levels` restore: the stretched
+    /// thumbnail, then the raw one).
     public let inChannels: Int
     /// Nodes of each channel's 1D curve.
     public let curvePoints: Int
@@ -29,7 +31,7 @@ public final class GradePredictor {
     public let transferBlend: Float
     /// Whether the grade starts with a levels stretch of the image (`GradeLevels`), which the
     /// caller measures and applies to the first three thumbnail channels (the weights'
-    /// metadata `levels: minmax`; a restoring predictor of 6 channels).
+    /// metadata `levels: minmax`; always a restoring predictor).
     public let levels: Bool
     /// `bases` × 3 × lutSize³ residual LUT values: [k][channel][blue][green][red].
     private let bases: [Float]
@@ -56,9 +58,7 @@ public final class GradePredictor {
         inChannels = try file.tensor("body.0.weight", rank: 4).shape[1]
         guard inChannels == 3 || inChannels == 6 else { throw bad("the first convolution takes \(inChannels) channels, expected 3 (restore) or 6 (match)") }
         let lv = file.metadata["levels"]
-        guard lv == nil || (lv == "minmax" && inChannels == 6) else {
-            throw bad("metadata 'levels' must be 'minmax', and only in a 6-channel predictor; got '\(lv!)'")
-        }
+        guard lv == nil || lv == "minmax" else { throw bad("metadata 'levels' must be 'minmax'; got '\(lv!)'") }
         levels = lv != nil
         let blend = file.metadata["transfer_blend"]
         guard let b = Float(blend ?? "0"), (0...1).contains(b), b == 0 || (inChannels == 6 && !levels) else {
