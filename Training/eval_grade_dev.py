@@ -13,6 +13,7 @@ predictor: a 6-channel one starts with that stretch, as `--levels` trained it); 
 undamaged photos (PSNR against the input, mean and min).
 
 Run: python3 Training/eval_grade_dev.py [--mode auto] [--blend B] WEIGHTS...
+(--mode auto: WEIGHTS may be an ensemble A+B+…, scored as the mean of its members' grades)
 """
 import argparse
 import os
@@ -60,7 +61,13 @@ def load(path):
     return net, blend
 
 
-nets = [load(w) for w in args.weights]
+# A weights argument A+B+… is an ensemble (as a plugin's files weights, weights-2, …): the mean
+# of its members' grades.
+nets = [[load(m) for m in w.split("+")] for w in args.weights]
+
+
+def ensemble_grade(members, x):
+    return sum(auto_grade(net, x, net.thumb, net.levels) for net, _ in members) / len(members)
 
 
 def score(name, y, target):
@@ -79,10 +86,10 @@ def auto():
             image = grades.apply(original[0], g)[None]
             score("as given", hwc(image), hwc(original))
             score("levels stretch", hwc(apply_levels(image, *levels(image))), hwc(original))
-            for path, (net, _) in zip(args.weights, nets):
-                score(path, hwc(auto_grade(net, image, net.thumb, net.levels)), hwc(original))
-        for path, (net, _) in zip(args.weights, nets):
-            y = np.round(np.clip(hwc(auto_grade(net, original, net.thumb, net.levels)), 0, 1) * 255) / 255
+            for path, members in zip(args.weights, nets):
+                score(path, hwc(ensemble_grade(members, image)), hwc(original))
+        for path, members in zip(args.weights, nets):
+            y = np.round(np.clip(hwc(ensemble_grade(members, original)), 0, 1) * 255) / 255
             clean[path].append(10 * np.log10(1 / max(np.mean((y - hwc(original)) ** 2), 1e-10)))
     print(f"{len(scores['as given'][0])} dev images ({len(dev)} photos × {args.grades} grades)")
     for name, (p, d) in scores.items():
@@ -104,7 +111,7 @@ def match():
             score("as given", hwc(image), hwc(target))
             mkl = mkl_transfer(image, ref)
             score("MKL", hwc(mkl), hwc(target))
-            for path, (net, blend) in zip(args.weights, nets):
+            for path, [(net, blend)] in zip(args.weights, nets):
                 y = apply_grade(image, *net(torch.cat([F.adaptive_avg_pool2d(image, net.thumb), F.adaptive_avg_pool2d(ref, net.thumb)], 1)))
                 score(path, hwc((1 - blend) * y + blend * mkl), hwc(target))
     print(f"{len(scores['MKL'][0])} dev pairs ({len(dev)} photos × {args.grades} grades)")

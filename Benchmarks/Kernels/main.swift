@@ -149,20 +149,30 @@ func nnBenchmark() throws {
     }
 }
 
-/// The grading predictor alone (thumbnail of a 4K frame, then one prediction), median of --runs.
-/// Usage: restore-bench grade [Plugins/restore-grade/auto.safetensors]
+/// The grading predictors alone (thumbnail of a 4K frame, then one prediction each), median of
+/// --runs; the shipped auto ensemble's members by default, and their sum.
+/// Usage: restore-bench grade [WEIGHTS.safetensors ...]
 func gradeBenchmark() throws {
-    let path = args.first { $0.hasSuffix(".safetensors") } ?? "Plugins/restore-grade/auto.safetensors"
-    let predictor = try GradePredictor(path: path)
+    let given = args.filter { $0.hasSuffix(".safetensors") }
+    let paths = given.isEmpty ? ["auto", "auto-2", "auto-3"].map { "Plugins/restore-grade/\($0).safetensors" } : given
     let (w, h) = (3840, 2160)
     var seed: UInt64 = 1
     let frame = (0..<(3 * w * h)).map { _ in seed = seed &* 6364136223846793005 &+ 1442695040888963407; return Float(seed >> 40) / Float(1 << 24) }
-    var thumb: [Float] = []
-    let t1 = time(runs) { thumb = frame.withUnsafeBufferPointer { GradePredictor.thumbnail($0, width: w, height: h, channels: 3, side: predictor.thumbnailSide) } }
-    // A predictor trained after a levels stretch takes the stretched thumbnail, then the raw one.
-    let input = predictor.levels ? thumb.withUnsafeBufferPointer { GradeLevels(measuring: $0, pixels: thumb.count / 3) }.apply(planar: thumb) + thumb : thumb
-    let t2 = time(runs) { _ = try! predictor.predict(input) }
-    print(String(format: "  grade predictor: %dx%d thumbnail of a %dx%d frame %.1f ms; prediction %.2f ms", predictor.thumbnailSide, predictor.thumbnailSide, w, h, t1 * 1000, t2 * 1000))
+    var total = 0.0
+    for path in paths {
+        let predictor = try GradePredictor(path: path)
+        var thumb: [Float] = []
+        let t1 = time(runs) { thumb = frame.withUnsafeBufferPointer { GradePredictor.thumbnail($0, width: w, height: h, channels: 3, side: predictor.thumbnailSide) } }
+        // A predictor trained after a levels stretch takes the stretched thumbnail (then, with 6
+        // channels, the raw one).
+        let stretched = thumb.withUnsafeBufferPointer { GradeLevels(measuring: $0, pixels: thumb.count / 3) }.apply(planar: thumb)
+        let input = !predictor.levels ? thumb : predictor.inChannels == 6 ? stretched + thumb : stretched
+        let t2 = time(runs) { _ = try! predictor.predict(input) }
+        total += t2
+        print(String(format: "  %@: %dx%d thumbnail of a %dx%d frame %.1f ms; prediction %.2f ms", (path as NSString).lastPathComponent,
+                     predictor.thumbnailSide, predictor.thumbnailSide, w, h, t1 * 1000, t2 * 1000))
+    }
+    if paths.count > 1 { print(String(format: "  predictions together: %.2f ms", total * 1000)) }
 }
 
 let which = args.first { !$0.hasPrefix("-") && Int($0) == nil } ?? "color"

@@ -70,14 +70,16 @@ final class GradeTests: XCTestCase {
         }
     }
 
-    /// `restore grade --auto` with the shipped predictor reproduces PyTorch's `auto_grade`
-    /// (Tests/Fixtures/make_grade_goldens.py) on a graded 128×96 crop: the stage measures the
-    /// levels, makes the thumbnail and feeds the predictor the channels it was trained on. The
-    /// stage bakes the stretch, curves and LUT into one 33³ cube applied tetrahedrally, where
-    /// PyTorch applies them in turn (trilinear 17³). Baking alone (in PyTorch, trilinear)
-    /// moves this crop by up to 14 8-bit levels, 0.7 on average, and restore measured 12.0 and
-    /// 0.96, so the mean is what tells a right stage from a wrong one: feeding the predictor the
-    /// stretched thumbnail twice, or the raw one first, moves the mean by 11–12 levels.
+    /// `restore grade --auto` with the shipped predictors reproduces PyTorch's `auto_grade`,
+    /// the mean of the ensemble's members (Tests/Fixtures/make_grade_goldens.py), on a graded
+    /// 128×96 crop: the stage measures the levels, makes the thumbnails, feeds each member the
+    /// channels it was trained on and averages them. The stage bakes each member's stretch,
+    /// curves and LUT into one 33³ cube applied tetrahedrally, where PyTorch applies them in
+    /// turn (trilinear 17³): baking alone moved the shipped single predictor's output by up to 14
+    /// 8-bit levels on this crop, 0.7 on average. Against the ensemble restore measured 5.2 at
+    /// worst and 0.91 on average, so the mean is what tells a right stage from a wrong one:
+    /// leaving out one member moves it by 3.2–6.3 levels, feeding a 6-channel member the
+    /// stretched thumbnail twice or the raw one first by 11–12.
     func testAutoGradeMatchesPyTorch() throws {
         let (w, h) = (128, 96)
         let input = try Data(contentsOf: URL(fileURLWithPath: Fixtures.root + "/grade/auto.in.f32"))
@@ -87,8 +89,8 @@ final class GradeTests: XCTestCase {
         let out = r.out.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         XCTAssertEqual(out.count, golden.count)
         let mean = zip(out, golden).map { abs($0 - $1) }.reduce(0, +) / Float(max(golden.count, 1))
-        XCTAssertLessThanOrEqual(maxAbsDifference(out, golden) * 255, 16, "8-bit levels from PyTorch at worst")
-        XCTAssertLessThanOrEqual(mean * 255, 1.5, "8-bit levels from PyTorch on average")
+        XCTAssertLessThanOrEqual(maxAbsDifference(out, golden) * 255, 8, "8-bit levels from PyTorch at worst")
+        XCTAssertLessThanOrEqual(mean * 255, 1.25, "8-bit levels from PyTorch on average")
     }
 
     /// A match predictor whose weights say `transfer_blend: 1` applies exactly the MKL colour
@@ -98,7 +100,9 @@ final class GradeTests: XCTestCase {
         let plugin = dir + "/blend"
         try FileManager.default.createDirectory(atPath: plugin, withIntermediateDirectories: true)
         let shipped = Fixtures.repository + "/Plugins/restore-grade"
-        for f in ["plugin.yaml", "auto.safetensors"] { try FileManager.default.copyItem(atPath: shipped + "/" + f, toPath: plugin + "/" + f) }
+        for f in try FileManager.default.contentsOfDirectory(atPath: shipped) where f != "match.safetensors" {
+            try FileManager.default.copyItem(atPath: shipped + "/" + f, toPath: plugin + "/" + f)
+        }
         try Fixtures.safetensors(shipped + "/match.safetensors", to: plugin + "/match.safetensors", metadata: ["transfer_blend": "1"])
         let (src, ref) = (Fixtures.root + "/transfer/tinted.src.png", Fixtures.root + "/transfer/tinted.ref.png")
         // --model takes the plugin's folder.

@@ -17,6 +17,9 @@ import RestorePlugins
 /// shows some of the image's own pixels (a crop of the same frame, a still of a locked-off
 /// shot: `OverlapMatch`), the grade is instead fitted to what the reference does to those
 /// pixels (`LatticeFit`), with the predictor's grade as the prior for colours they do not cover.
+/// An `auto` plugin may ship several restoring predictors (an ensemble: the files `weights`,
+/// `weights-2`, `weights-3`, …); the grade is then the mean of their baked cubes, which is the
+/// mean of their outputs, since tetrahedral interpolation is linear in the nodes.
 ///
 /// Values outside the LUT's 0…1 domain (scene-linear highlights, out-of-gamut negatives)
 /// keep their excess: the grade applies to the clamped value and the excess is added back.
@@ -30,7 +33,8 @@ struct GradeStage: Stage {
                    picture: OverlapMatch.Picture, factor: Int)
     }
     let mode: Mode
-    let predictor: SharedGradePredictor
+    /// One predictor for `match`; one or more (the ensemble's members) for `auto`.
+    let predictors: [SharedGradePredictor]
     let plugin: String
     /// 0…1: 0 is the identity, 1 the full grade.
     let strength: Float
@@ -83,31 +87,36 @@ struct GradeStage: Stage {
         var sum = [Float](repeating: 0, count: 3 * n)
         var shared: [OverlapMatch.Alignment] = []
         for image in images {
-            var thumb = try inSRGB(image.samples.withUnsafeBufferPointer {
-                GradePredictor.thumbnail($0, width: image.width, height: image.height, channels: 3, side: predictor.side)
-            })
-            var transfer: ColorTransfer?
-            var g: GradeParameters
-            if case .match(_, let reference, let statistics, let picture, let factor) = mode {
-                thumb += reference
-                g = try predictor.predict(thumb)
-                if let (m, pairs) = try overlap(image, picture, factor) {
-                    shared.append(m)
-                    g = fit(g, pairs)
-                } else if predictor.transferBlend > 0 {
-                    let sample = try inSRGB(image.samples.withUnsafeBufferPointer { ColorTransfer.Statistics.sample($0, pixels: image.planeSize) })
-                    transfer = ColorTransfer(from: .init(planar: sample), to: statistics)
-                }
-            } else if predictor.levels {
-                let stretch = try levels(image)
-                g = try predictor.predict(stretch.apply(planar: thumb) + (predictor.seesRaw ? thumb : []))
-                g.levels = stretch
-            } else { g = try predictor.predict(thumb) }
-            let cube = try bake(g, transfer: transfer)
-            for i in sum.indices { sum[i] += cube[i] }
+            var thumbs: [Int: [Float]] = [:], stretch: GradeLevels?
+            for predictor in predictors {
+                var thumb = try thumbs[predictor.side] ?? inSRGB(image.samples.withUnsafeBufferPointer {
+                    GradePredictor.thumbnail($0, width: image.width, height: image.height, channels: 3, side: predictor.side)
+                })
+                thumbs[predictor.side] = thumb
+                var transfer: ColorTransfer?
+                var g: GradeParameters
+                if case .match(_, let reference, let statistics, let picture, let factor) = mode {
+                    thumb += reference
+                    g = try predictor.predict(thumb)
+                    if let (m, pairs) = try overlap(image, picture, factor) {
+                        shared.append(m)
+                        g = fit(g, pairs)
+                    } else if predictor.transferBlend > 0 {
+                        let sample = try inSRGB(image.samples.withUnsafeBufferPointer { ColorTransfer.Statistics.sample($0, pixels: image.planeSize) })
+                        transfer = ColorTransfer(from: .init(planar: sample), to: statistics)
+                    }
+                } else if predictor.levels {
+                    let s = try stretch ?? levels(image)
+                    stretch = s
+                    g = try predictor.predict(s.apply(planar: thumb) + (predictor.seesRaw ? thumb : []))
+                    g.levels = s
+                } else { g = try predictor.predict(thumb) }
+                let cube = try bake(g, transfer: transfer.map { ($0, predictor.transferBlend) })
+                for i in sum.indices { sum[i] += cube[i] }
+            }
         }
         let identity = LUT3D.identity(size: lutSize).values
-        let w = 1 / Float(images.count)
+        let w = 1 / Float(images.count * predictors.count)
         let blended = (0..<sum.count).map { identity[$0] + strength * (sum[$0] * w - identity[$0]) }
         let lut = LUT3D(size: lutSize, values: blended)
         try export?.write(lut, comments: [
@@ -183,10 +192,11 @@ struct GradeStage: Stage {
         return t.samples.map { Swift.min(Swift.max($0, 0), 1) }
     }
 
-    /// The predicted grade (curves, then the predictor's cube; blended with `transfer` by the
-    /// predictor's `transferBlend` when given) sampled on this stage's `lutSize`³ grid in
+    /// The predicted grade (curves, then the predictor's cube; blended with a colour transfer by
+    /// the predictor's `transferBlend` when given) sampled on this stage's `lutSize`³ grid in
     /// `space`, as interleaved node values (red fastest).
-    func bake(_ g: GradeParameters, transfer: ColorTransfer? = nil) throws -> [Float] {
+    func bake(_ g: GradeParameters, transfer blended: (ColorTransfer, blend: Float)? = nil) throws -> [Float] {
+        let transfer = blended?.0
         let processor = Self.processor(g)
         let n = lutSize * lutSize * lutSize
         // Planar nodes, through sRGB and back when the LUT applies in another space.
@@ -195,7 +205,7 @@ struct GradeStage: Stage {
         let before = transfer == nil ? [] : nodes.samples
         Self.applyKeepingExcess(processor, to: &nodes, threads: 1)
         if let transfer {
-            let b = predictor.transferBlend
+            let b = blended!.blend
             for i in 0..<n {
                 let t = transfer.apply(before[i], before[n + i], before[2 * n + i])
                 nodes.samples[i] = (1 - b) * nodes.samples[i] + b * t.0
@@ -223,6 +233,14 @@ struct GradeStage: Stage {
         for i in 0..<n { image.samples[i] += excess[i] }
     }
 
+    /// The plugin's weight files for `mode` (role, path): `match`; or for `auto`, `weights`
+    /// then the further members of an ensemble, `weights-2`, `weights-3`, … in order.
+    static func files(of m: PluginManifest, mode: String) -> [(role: String, path: String)] {
+        if mode == "match" { return m.files["match"].map { [("match", $0)] } ?? [] }
+        guard let first = m.files["weights"] else { return [] }
+        return [("weights", first)] + (2...).lazy.map { "weights-\($0)" }.prefix { m.files[$0] != nil }.map { ($0, m.files[$0]!) }
+    }
+
     static func show(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v) }
 
     /// `grade: {mode: auto | match, reference: IMAGE, strength: 0…1, lut_size: 17…65,
@@ -237,11 +255,13 @@ struct GradeStage: Stage {
         let srgb = ColorProfile.named(.srgb)
         let (to, from): (ColorTransform?, ColorTransform?) = space.isEquivalent(to: srgb) ? (nil, nil)
             : (try ColorTransform(from: space, to: srgb, intent: .relative), try ColorTransform(from: srgb, to: space, intent: .relative))
-        guard let file = m.files[mode == "auto" ? "weights" : "match"] else {
+        let files = Self.files(of: m, mode: mode)
+        guard !files.isEmpty else {
             throw PluginError(path: m.manifestPath, reason: .invalid, "plugin '\(m.id)' has no \(mode == "auto" ? "'weights'" : "'match'") file for grade mode \(mode)")
         }
         builder.reads(m)
-        let predictor = try SharedGradePredictor(path: file, restores: mode == "auto")
+        let predictors = try files.map { try SharedGradePredictor(path: $0.path, restores: mode == "auto") }
+        let predictor = predictors[0]
         let resolved: Mode
         if mode == "match" {
             guard let ref = settings.string("reference") else { throw settings.fail("mode match needs 'reference' (an image; --match REF)") }
@@ -268,7 +288,7 @@ struct GradeStage: Stage {
             builder.writes(path)
             return LUTExport(path: path)
         }
-        return GradeStage(mode: resolved, predictor: predictor, plugin: m.id, strength: strength, lutSize: size,
+        return GradeStage(mode: resolved, predictors: predictors, plugin: m.id, strength: strength, lutSize: size,
                           space: space, toSRGB: to, fromSRGB: from, export: export)
     }
 }
