@@ -257,5 +257,16 @@ final class GradeTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/o.png"))
         let g = try restore("run", input, dir + "/o.png", "--grade", "sideways")
         XCTAssertEqual(g.code, 2); XCTAssertTrue(g.stderr.contains("match:REF"), g.stderr)
+        // An ensemble member out of order (weights-3 without weights-2) is named, not ignored.
+        let plugin = dir + "/gap"
+        try FileManager.default.createDirectory(atPath: plugin, withIntermediateDirectories: true)
+        let shipped = Fixtures.repository + "/Plugins/restore-grade"
+        for f in ["auto.safetensors", "auto-3.safetensors"] { try FileManager.default.copyItem(atPath: shipped + "/" + f, toPath: plugin + "/" + f) }
+        try String(contentsOfFile: shipped + "/plugin.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "weights-2: auto-2.safetensors, ", with: "").replacingOccurrences(of: ", match: match.safetensors", with: "")
+            .write(toFile: plugin + "/plugin.yaml", atomically: true, encoding: .utf8)
+        let e = try restore("grade", input, dir + "/o.png", "--auto", "--model", plugin)
+        XCTAssertNotEqual(e.code, 0); XCTAssertTrue(e.stderr.contains("'weights-3' out of order"), e.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/o.png"))
     }
 }

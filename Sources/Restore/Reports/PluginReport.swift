@@ -105,7 +105,7 @@ public enum PluginReport {
             return (m, "library \(lib): \(elf.machine) shared object defining restore_plugin_entry (not loaded; --load also loads it and checks the ABI version)")
         case .model where m.architecture == Architecture.gradeLUT.rawValue:
             // A grading predictor: not an image-to-image network; each weight file must load.
-            let files = GradeStage.files(of: m, mode: "auto") + GradeStage.files(of: m, mode: "match")
+            let files = try GradeStage.files(of: m, mode: "auto") + GradeStage.files(of: m, mode: "match")
             let found = try files.map { (key, file) throws -> String in
                 let p = try GradePredictor(path: file)
                 return "\(key): \(p.inChannels) channels of a \(p.thumbnailSide)² thumbnail → \(p.curvePoints)-node curves and a \(p.lutSize)³ LUT"

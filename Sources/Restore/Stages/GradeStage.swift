@@ -235,10 +235,17 @@ struct GradeStage: Stage {
 
     /// The plugin's weight files for `mode` (role, path): `match`; or for `auto`, `weights`
     /// then the further members of an ensemble, `weights-2`, `weights-3`, … in order.
-    static func files(of m: PluginManifest, mode: String) -> [(role: String, path: String)] {
+    /// A member out of that order (`weights-3` without `weights-2`, `weights-x`) is an error.
+    static func files(of m: PluginManifest, mode: String) throws -> [(role: String, path: String)] {
         if mode == "match" { return m.files["match"].map { [("match", $0)] } ?? [] }
         guard let first = m.files["weights"] else { return [] }
-        return [("weights", first)] + (2...).lazy.map { "weights-\($0)" }.prefix { m.files[$0] != nil }.map { ($0, m.files[$0]!) }
+        let members = [("weights", first)] + (2...).lazy.map { "weights-\($0)" }.prefix { m.files[$0] != nil }.map { ($0, m.files[$0]!) }
+        let stray = m.files.keys.filter { $0.hasPrefix("weights-") && !members.map(\.0).contains($0) }.sorted()
+        guard stray.isEmpty else {
+            throw PluginError(path: m.manifestPath, reason: .invalid, "plugin '\(m.id)': file\(stray.count == 1 ? "" : "s") \(stray.map { "'\($0)'" }.joined(separator: ", ")) "
+                              + "out of order: an ensemble's further members are weights-2, weights-3, … without gaps")
+        }
+        return members
     }
 
     static func show(_ v: Float) -> String { v == v.rounded() ? String(Int(v)) : String(format: "%.2f", v) }
@@ -255,7 +262,7 @@ struct GradeStage: Stage {
         let srgb = ColorProfile.named(.srgb)
         let (to, from): (ColorTransform?, ColorTransform?) = space.isEquivalent(to: srgb) ? (nil, nil)
             : (try ColorTransform(from: space, to: srgb, intent: .relative), try ColorTransform(from: srgb, to: space, intent: .relative))
-        let files = Self.files(of: m, mode: mode)
+        let files = try Self.files(of: m, mode: mode)
         guard !files.isEmpty else {
             throw PluginError(path: m.manifestPath, reason: .invalid, "plugin '\(m.id)' has no \(mode == "auto" ? "'weights'" : "'match'") file for grade mode \(mode)")
         }
