@@ -196,11 +196,10 @@ struct GradeStage: Stage {
         return t.samples.map { Swift.min(Swift.max($0, 0), 1) }
     }
 
-    /// The predicted grade (curves, then the predictor's cube; blended with a colour transfer by
-    /// the predictor's `transferBlend` when given) sampled on this stage's `lutSize`³ grid in
-    /// `space`, as interleaved node values (red fastest).
-    func bake(_ g: GradeParameters, transfer blended: (ColorTransfer, blend: Float)? = nil) throws -> [Float] {
-        let transfer = blended?.0
+    /// The predicted grade (curves, then the predictor's cube; when `transfer` is given, blended
+    /// with that colour transfer by its share `blend`, the predictor's `transferBlend`) sampled
+    /// on this stage's `lutSize`³ grid in `space`, as interleaved node values (red fastest).
+    func bake(_ g: GradeParameters, transfer: (ColorTransfer, blend: Float)? = nil) throws -> [Float] {
         let processor = Self.processor(g)
         let n = lutSize * lutSize * lutSize
         // Planar nodes, through sRGB and back when the LUT applies in another space.
@@ -208,8 +207,7 @@ struct GradeStage: Stage {
         try toSRGB?.apply(&nodes, threads: 1)
         let before = transfer == nil ? [] : nodes.samples
         Self.applyKeepingExcess(processor, to: &nodes, threads: 1)
-        if let transfer {
-            let b = blended!.blend
+        if let (transfer, b) = transfer {
             for i in 0..<n {
                 let t = transfer.apply(before[i], before[n + i], before[2 * n + i])
                 nodes.samples[i] = (1 - b) * nodes.samples[i] + b * t.0
