@@ -78,8 +78,8 @@ final class GradeTests: XCTestCase {
     /// turn (trilinear 17³): baking alone moved the shipped single predictor's output by up to 14
     /// 8-bit levels on this crop, 0.7 on average. Against the ensemble restore measured 5.2 at
     /// worst and 0.91 on average, so the mean is what tells a right stage from a wrong one:
-    /// leaving out one member moves it by 3.2–6.3 levels, feeding a 6-channel member the
-    /// stretched thumbnail twice or the raw one first by 11–12.
+    /// leaving out one member moves it by 3.2–6.3 levels, and feeding the 6-channel members the
+    /// raw thumbnail before the stretched one made it 5.7.
     func testAutoGradeMatchesPyTorch() throws {
         let (w, h) = (128, 96)
         let input = try Data(contentsOf: URL(fileURLWithPath: Fixtures.root + "/grade/auto.in.f32"))
