@@ -60,8 +60,8 @@ graph = (field(1, node("Conv", ["x", "w", "b"], ["c"])) + field(1, node("Relu", 
          + field(11, text(1, "x")) + field(12, text(1, "y")))
 put("corpus", "onnx", "conv-relu.onnx", varint(1 << 3) + varint(7) + field(7, graph))
 
-def safetensors(tensors):
-    header, data = {}, b""
+def safetensors(tensors, metadata=None):
+    header, data = ({"__metadata__": metadata} if metadata else {}), b""
     for name, shape in tensors.items():
         count = 1
         for d in shape: count *= d
@@ -71,9 +71,13 @@ def safetensors(tensors):
     return struct.pack("<Q", len(h)) + h + data
 put("corpus", "safetensors", "espcn-tiny.safetensors", safetensors({"c1.weight": [4, 3, 1, 1], "c1.bias": [4], "c2.weight": [4, 4, 1, 1],
     "c2.bias": [4], "c3.weight": [12, 4, 1, 1], "c3.bias": [12]}))
+# A tiny grading predictor (architecture grade-lut): a pointwise body after a levels stretch, 2-node curves, one 2³ basis.
+put("corpus", "safetensors", "grade-levels-tiny.safetensors", safetensors({"body.0.weight": [4, 3, 1, 1], "body.0.bias": [4],
+    "fc1.weight": [8, 4], "fc1.bias": [8], "fc2.weight": [7, 8], "fc2.bias": [7], "bases": [1, 3, 2, 2, 2]},
+    {"architecture": "grade-lut", "mode": "auto", "thumbnail": "8", "levels": "minmax", "body": "pointwise"}))
 put("corpus", "config", "studio.yaml", "plugin_paths: [plugins]\npresets:\n  film:\n    - denoise: {sigma: auto}\n"
     "    - upscale: {plugin: restore-sr-x2, scale: 2}\n    - lut: {file: look.cube, space: rec709, strength: 0.8}\ndefault_preset: film\n")
-for p in ["Plugins/restore-sr-x2/plugin.yaml", "Plugins/vignette/plugin.yaml", "Plugins/restore-denoise/plugin.yaml"]:
+for p in ["Plugins/restore-sr-x2/plugin.yaml", "Plugins/vignette/plugin.yaml", "Plugins/restore-denoise/plugin.yaml", "Plugins/restore-grade/plugin.yaml"]:
     put("corpus", "manifest", p.split("/")[1] + ".yaml", open(p, "rb").read())
 for s in ["3840x2160:rgb48le", "64x64:rgb24", "8x4:rgbf32le", "1920x1080:gbrp10le", "64x32:gbrapf32le"]: put("corpus", "raw", s.replace(":", "_"), s)
 # elf: a tiny shared object defining restore_plugin_entry (built with gcc when there is one).

@@ -22,12 +22,10 @@ import sys
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors import safe_open
-from safetensors.torch import load_file
 from skimage.color import rgb2lab, deltaE_ciede2000
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from restore_training.models import GradeLUT, apply_grade, auto_grade, mkl_transfer, levels, apply_levels  # noqa: E402
+from restore_training.models import GradeLUT, apply_grade, auto_grade, load_grade, mkl_transfer, levels, apply_levels  # noqa: E402
 from restore_training import grades  # noqa: E402
 from data import split, load_rgb  # noqa: E402
 
@@ -40,7 +38,11 @@ ap.add_argument("--grades", type=int, default=3, help="random grades per photo (
 ap.add_argument("--share", type=float, default=0.6, help="--mode match: the image is the left SHARE of the photo, "
                 "the reference the right SHARE (the benchmark's 0.6, 20 %% shared, and 0.45, nothing shared)")
 ap.add_argument("--thumb", type=int, default=64, help="thumbnail side for checkpoints (.pt); weights carry their own")
+ap.add_argument("--stretched-only", action="store_true", help="for 3-channel checkpoints (.pt) of a train_grade.py "
+                "--levels --stretched-only run (weights say so in their metadata)")
 args = ap.parse_args()
+if args.mode == "match" and any("+" in w for w in args.weights):
+    ap.error("ensembles (A+B+…) are scored in --mode auto only")
 torch.set_num_threads(1)
 repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 dev = [np.asarray(load_rgb(p, args.side)) for p in split()[0][::12]]  # train_grade.py's dev photos
@@ -49,14 +51,11 @@ dev = [np.asarray(load_rgb(p, args.side)) for p in split()[0][::12]]  # train_gr
 def load(path):
     if path.endswith(".pt"):
         state = {k[4:]: v for k, v in torch.load(path)["model"].items() if k.startswith("net.")}
+        net = GradeLUT.from_state(state).eval()
         blend, thumb = args.blend, args.thumb
-        stretch = state["body.0.weight"].shape[1] == 6 and args.mode == "auto"
+        stretch = args.mode == "auto" and (state["body.0.weight"].shape[1] == 6 or args.stretched_only)
     else:
-        state = {k: v.float() for k, v in load_file(path).items()}
-        meta = safe_open(path, "pt").metadata()
-        blend, thumb = float(meta.get("transfer_blend", "0")), int(meta.get("thumbnail", "64"))
-        stretch = "levels" in meta
-    net = GradeLUT.from_state(state).eval()
+        net, thumb, stretch, blend = load_grade(path)
     net.thumb, net.levels = thumb, stretch
     return net, blend
 

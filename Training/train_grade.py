@@ -238,9 +238,15 @@ def validate():
         for i in range(len(image)):
             e0, e1 = F.mse_loss(image[i], target[i]), F.mse_loss(y[i], target[i])
             # With --levels the image is the stretched one: the raw thumbnail tells a graded example
-            # (with --stretched-only, there is none: a stretched image within 40 dB of its target
+            # (with --stretched-only there is none: a stretched image within 40 dB of its target
             # counts as ungraded).
-            if (e0 > 1e-4 if args.stretched_only else F.mse_loss(x[0][i, 3:], thumb(target[i:i + 1])[0]) if args.levels else e0) > 0:
+            if args.stretched_only:
+                graded = e0 > 1e-4
+            elif args.levels:
+                graded = F.mse_loss(x[0][i, 3:], thumb(target[i:i + 1])[0]) > 0
+            else:
+                graded = e0 > 0
+            if graded:
                 given.append(float(10 * torch.log10(1 / e0))); out.append(float(10 * torch.log10(1 / e1)))
             else:
                 clean.append(float(10 * torch.log10(1 / e1.clamp(min=1e-10))))

@@ -15,12 +15,10 @@ import numpy as np
 import torch
 import yaml
 from PIL import Image
-from safetensors import safe_open
-from safetensors.torch import load_file
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(root, "Training"))
-from restore_training.models import GradeLUT, auto_grade  # noqa: E402
+from restore_training.models import auto_grade, load_grade  # noqa: E402
 from restore_training import grades  # noqa: E402
 
 plugin = os.path.join(root, "Plugins", "restore-grade")
@@ -28,10 +26,8 @@ files = yaml.safe_load(open(os.path.join(plugin, "plugin.yaml")))["files"]
 roles = ["weights"] + [f"weights-{i}" for i in range(2, len(files) + 2)]
 members = []
 for role in [r for r in roles if r in files]:
-    path = os.path.join(plugin, files[role])
-    meta = safe_open(path, "pt").metadata()
-    net = GradeLUT.from_state({k: v.float() for k, v in load_file(path).items()}).eval()
-    members.append((net, int(meta.get("thumbnail", "64")), "levels" in meta))
+    net, thumb, stretch, _ = load_grade(os.path.join(plugin, files[role]))
+    members.append((net, thumb, stretch))
 photo = np.asarray(Image.open(os.path.join(root, "Samples", "fruits.jpg")).convert("RGB"))[200:296, 150:278]
 x = torch.from_numpy(photo.copy()).permute(2, 0, 1).float() / 255
 image = grades.apply(x, grades.draw(random.Random(4), clean=0.0))[None]

@@ -240,6 +240,17 @@ def mkl_transfer(x, ref, eps=1e-5):
     return y.view(n, c, h, w).to(x.dtype)
 
 
+def load_grade(path):
+    """The grading predictor in restore's `path` (.safetensors), in eval mode, with its
+    metadata: (net, thumbnail side, whether its grade starts with the levels stretch, its
+    transfer_blend)."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+    meta = safe_open(path, "pt").metadata() or {}
+    net = GradeLUT.from_state({k: v.float() for k, v in load_file(path).items()}).eval()
+    return net, int(meta.get("thumbnail", "64")), "levels" in meta, float(meta.get("transfer_blend", "0"))
+
+
 def auto_grade(net, x, thumb, stretch):
     """What `restore grade --auto` does with the restoring predictor `net` to x (1, 3, H, W),
     sRGB 0..1: with `stretch` (the weights' `levels: minmax`) the levels stretch first, the
