@@ -65,6 +65,9 @@ ap.add_argument("--whole", action="store_true", help="with --levels: train on mo
                 "each side, squeezed to side²) instead of square crops, so that the levels are a whole frame's")
 ap.add_argument("--view-min", type=float, default=0.7, help="with --whole: the smallest share of each side a view "
                 "keeps (smaller shares: more varied colour distributions from the same photos)")
+ap.add_argument("--mix", type=float, default=0.0, help="with --whole: share of the views that are two photos' views "
+                "side by side (split at 30–70 %% across or down, each part from another photo, one grade over both): "
+                "colour distributions no single training photo has")
 ap.add_argument("--pointwise", action="store_true", help="1×1 stride-1 convolutions in the predictor's body "
                 "(models.GradeLUT; the weights' metadata `body: pointwise`): it sees the thumbnail's colour distribution, "
                 "not the scene, and so cannot memorise the training photos")
@@ -126,6 +129,14 @@ def view(a, rng):
     return t.flip(2) if rng.random() < 0.5 else t
 
 
+def mosaic(a, b, rng):
+    """a's first 30–70 % across (or down) beside the rest filled from b, b resized to a's size."""
+    b = F.interpolate(b.unsqueeze(0), size=a.shape[1:], mode="bilinear", antialias=True, align_corners=False)[0]
+    d = 2 if rng.random() < 0.5 else 1
+    k = int(a.shape[d] * rng.uniform(0.3, 0.7))
+    return torch.cat([a.narrow(d, 0, k), b.narrow(d, k, a.shape[d] - k)], d)
+
+
 def area(t, side):
     return F.interpolate(t.unsqueeze(0), size=(side, side), mode="area")[0]
 
@@ -159,6 +170,8 @@ def sample(rng, pool):
         # Graded at the crop's own resolution, where the levels are measured (as restore
         # measures them on the image), then brought to side².
         clean = view(a, rng) if args.whole else crop(a, rng, args.side, native=True)
+        if args.whole and args.mix > 0 and rng.random() < args.mix:
+            clean = mosaic(clean, view(pool[rng.randrange(len(pool))], rng), rng)
         damaged = grades.apply(clean, grades.draw(rng, clean=args.ungraded))
         lo, gain = levels(damaged.unsqueeze(0))
         damaged, clean = area(damaged, args.side), area(clean, args.side)
