@@ -66,8 +66,8 @@ ap.add_argument("--whole", action="store_true", help="with --levels: train on mo
 ap.add_argument("--view-min", type=float, default=0.7, help="with --whole: the smallest share of each side a view "
                 "keeps (smaller shares: more varied colour distributions from the same photos)")
 ap.add_argument("--mix", type=float, default=0.0, help="with --whole: share of the views that are two photos' views "
-                "side by side (split at 30–70 %% across or down, each part from another photo, one grade over both): "
-                "colour distributions no single training photo has")
+                "side by side (split at 30–70 %% across or down, the second part from a random training photo, one grade over "
+                "both): colour distributions no single training photo has")
 ap.add_argument("--pointwise", action="store_true", help="1×1 stride-1 convolutions in the predictor's body "
                 "(models.GradeLUT; the weights' metadata `body: pointwise`): it sees the thumbnail's colour distribution, "
                 "not the scene, and so cannot memorise the training photos")
